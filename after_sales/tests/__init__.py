@@ -1,0 +1,1 @@
+from . import test_after_sales_access

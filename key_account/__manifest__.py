@@ -1,0 +1,37 @@
+{
+    "name": "Key Account Management",
+    "summary": "Chinese key-account master data, grades, value figures, "
+    "public customer pool and data isolation",
+    "version": "18.0.1.0.0",
+    "category": "Sales/CRM",
+    "license": "AGPL-3",
+    "author": "KAM Team",
+    "website": "https://github.com/kam-team/key-account",
+    "depends": [
+        "sale_management",
+        "sale_margin",
+        "account",
+        "contacts",
+        "l10n_cn_city",
+    ],
+    "external_dependencies": {"python": ["python-stdnum", "pypinyin", "scipy"]},
+    "data": [
+        "security/key_account_groups.xml",
+        "security/ir.model.access.csv",
+        "security/key_account_security.xml",
+        "data/ir_sequence_data.xml",
+        "data/key_account_grade_data.xml",
+        "views/key_account_grade_views.xml",
+        "views/res_partner_views.xml",
+        "views/key_account_menus.xml",
+    ],
+    "demo": [
+        "demo/key_account_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "key_account/static/tests/tours/*.js",
+        ],
+    },
+    "application": True,
+}

@@ -1,0 +1,2 @@
+from . import key_account_grade
+from . import res_partner

@@ -1,0 +1,305 @@
+#!/usr/bin/env bash
+# One entry point for the Makefile: set-up, run, test, lint, bench, shell.
+# Every command does its own set-up and reuses what already exists.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ODOO_SRC="${ODOO_SRC:-/opt/odoo/18.0}"
+VENV="${KAM_VENV:-$ROOT/.venv}"
+PY="$VENV/bin/python"
+LINT_VENV="${KAM_LINT_VENV:-$ROOT/.venv-lint}"
+STATE="$ROOT/.kam"                 # logs, filestore, stamps (git-ignored)
+DB_HOST="${KAM_DB_HOST:-127.0.0.1}"
+DB_PORT="${KAM_DB_PORT:-5432}"
+DB_USER="${KAM_DB_USER:-kam}"
+DB_PASSWORD="${KAM_DB_PASSWORD:-kam}"
+DB_NAME="${KAM_DB:-kam}"
+HTTP_PORT="${KAM_HTTP_PORT:-8069}"
+MODULES="key_account,sales_followup,after_sales"
+PYTHON_BIN="${PYTHON:-python3.11}"
+
+# Debian packages: PostgreSQL, headers for psycopg2/python-ldap, CJK fonts,
+# Chromium for browser tests and screenshots, Node for prettier.
+DEBS=(postgresql postgresql-contrib libpq-dev libldap2-dev libsasl2-dev gcc
+      fonts-noto-cjk chromium nodejs npm)
+
+say() { printf '\033[1m[kam]\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[31m[kam] %s\033[0m\n' "$*" >&2; exit 2; }
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi; }
+
+check_odoo_src() {
+    if [ ! -f "$ODOO_SRC/odoo-bin" ] || [ ! -f "$ODOO_SRC/odoo/release.py" ] \
+        || ! grep -q "^version_info = (18, 0," "$ODOO_SRC/odoo/release.py"; then
+        die "ODOO_SRC='$ODOO_SRC' does not hold an Odoo 18.0 source tree.
+      Set ODOO_SRC to the directory that contains odoo-bin, odoo/release.py
+      (version_info = (18, 0, ...)) and addons/, e.g. 'make test ODOO_SRC=/path/to/odoo-18.0'.
+      This project never carries or downloads Odoo itself."
+    fi
+}
+
+ensure_debs() {
+    local missing=()
+    for p in "${DEBS[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    if command -v npm >/dev/null 2>&1; then   # a Node.js from elsewhere will do
+        local keep=()
+        for p in "${missing[@]}"; do case "$p" in nodejs|npm) ;; *) keep+=("$p");; esac; done
+        missing=("${keep[@]+"${keep[@]}"}")
+    fi
+    [ ${#missing[@]} -eq 0 ] && return 0
+    say "installing Debian packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    as_root apt-get install -y --no-install-recommends "${missing[@]}" >"$STATE/apt.log" 2>&1 || {
+        as_root apt-get update >>"$STATE/apt.log" 2>&1
+        as_root apt-get install -y --no-install-recommends "${missing[@]}" >>"$STATE/apt.log" 2>&1 \
+            || die "apt-get install failed, see $STATE/apt.log"
+    }
+}
+
+# make_venv DIR LOCKFILE: a virtualenv holding exactly the pinned lock file.
+make_venv() {
+    local dir="$1" lock="$2" stamp="$1/.kam-stamp" want
+    want="$(cat "$lock" "$ROOT/build-constraints.txt" | sha1sum | cut -c1-40)"
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
+    command -v "$PYTHON_BIN" >/dev/null 2>&1 || PYTHON_BIN=python3
+    "$PYTHON_BIN" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' \
+        || die "Python 3.11 is required (found $("$PYTHON_BIN" --version 2>&1)); set PYTHON=python3.11"
+    say "creating $dir from $(basename "$lock") (once; log in $STATE/pip.log)"
+    [ -x "$dir/bin/python" ] || "$PYTHON_BIN" -m venv "$dir"
+    {
+        "$dir/bin/python" -m pip install --disable-pip-version-check -q "pip==25.3" \
+        && "$dir/bin/python" -m pip install --disable-pip-version-check --no-deps \
+            --build-constraint "$ROOT/build-constraints.txt" -r "$lock"
+    } >>"$STATE/pip.log" 2>&1 || die "pip install failed, see $STATE/pip.log"
+    echo "$want" >"$stamp"
+}
+
+ensure_venv() { make_venv "$VENV" "$ROOT/requirements.txt"; }
+
+ensure_node() {
+    local stamp="$ROOT/node_modules/.kam-stamp" want
+    want="$(sha1sum "$ROOT/package-lock.json" | cut -c1-40)"
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
+    say "installing prettier from package-lock.json"
+    (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error >"$STATE/npm.log" 2>&1) \
+        || die "npm ci failed, see $STATE/npm.log"
+    echo "$want" >"$stamp"
+}
+
+pg_running() { pg_isready -h "$DB_HOST" -p "$DB_PORT" -q 2>/dev/null; }
+
+ensure_postgres() {
+    if ! pg_running; then
+        if ! pg_lsclusters -h 2>/dev/null | grep -q .; then
+            say "creating a PostgreSQL cluster"
+            as_root pg_createcluster 15 main >/dev/null
+        fi
+        local ver cluster
+        read -r ver cluster _ < <(pg_lsclusters -h | head -1)
+        say "starting PostgreSQL $ver/$cluster"
+        as_root pg_ctlcluster "$ver" "$cluster" start || true
+        for _ in $(seq 1 30); do pg_running && break; sleep 1; done
+        pg_running || die "PostgreSQL does not answer on $DB_HOST:$DB_PORT"
+    fi
+    if ! PGPASSWORD="$DB_PASSWORD" psql -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" -d postgres -Atc "select 1" >/dev/null 2>&1; then
+        say "creating PostgreSQL role $DB_USER"
+        as_postgres psql -q -p "$DB_PORT" -c "DO \$\$ BEGIN
+            IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$DB_USER') THEN
+                CREATE ROLE \"$DB_USER\" LOGIN CREATEDB PASSWORD '$DB_PASSWORD';
+            ELSE ALTER ROLE \"$DB_USER\" LOGIN CREATEDB PASSWORD '$DB_PASSWORD'; END IF; END \$\$;" \
+            || die "could not create the role $DB_USER"
+    fi
+}
+
+setup() {
+    mkdir -p "$STATE/log"
+    check_odoo_src
+    ensure_debs
+    ensure_venv
+    ensure_postgres
+}
+
+addons_path() {
+    local p="$ODOO_SRC/addons,$ODOO_SRC/odoo/addons,$ROOT"
+    local site
+    site="$("$PY" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/odoo/addons"
+    [ -d "$site" ] && p="$p,$site"
+    if compgen -G "$ROOT/addons/*/__manifest__.py" >/dev/null; then p="$p,$ROOT/addons"; fi
+    echo "$p"
+}
+
+odoo() {
+    "$PY" "$ODOO_SRC/odoo-bin" --addons-path="$(addons_path)" \
+        --db_host="$DB_HOST" --db_port="$DB_PORT" --db_user="$DB_USER" --db_password="$DB_PASSWORD" \
+        --data-dir="$STATE/data" "$@"
+}
+
+psql_q() { PGPASSWORD="$DB_PASSWORD" psql -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" "$@"; }
+db_exists() { [ "$(psql_q -d postgres -Atc "select 1 from pg_database where datname='$1'")" = 1 ]; }
+modules_installed() {
+    [ "$(psql_q -d "$1" -Atc "select count(*) from ir_module_module where state='installed' and name in ('key_account','sales_followup','after_sales')" 2>/dev/null)" = 3 ]
+}
+
+create_run_db() {
+    local log="$STATE/log/install.log"
+    if ! db_exists "$DB_NAME"; then
+        say "creating database $DB_NAME (base + Chinese; log in $log)"
+        odoo -d "$DB_NAME" -i base --load-language=zh_CN --stop-after-init --logfile="$log" \
+            || die "creating $DB_NAME failed, see $log"
+        # A Chinese company before accounting is installed, so that l10n_cn's chart,
+        # CNY and Asia/Shanghai are used by everything that follows.
+        odoo shell -d "$DB_NAME" --no-http --logfile="$log" <"$ROOT/tools/prepare_company.py" \
+            || die "preparing the company failed, see $log"
+    fi
+    if ! modules_installed "$DB_NAME"; then
+        say "installing $MODULES with Chinese demo data into $DB_NAME (log in $log)"
+        odoo -d "$DB_NAME" -i "$MODULES" --stop-after-init --logfile="$log" \
+            || die "installing the addons failed, see $log"
+    fi
+}
+
+cmd_run() {
+    setup
+    create_run_db
+    say "serving http://127.0.0.1:$HTTP_PORT (admin/admin), log in $STATE/log/odoo.log"
+    exec "$PY" "$ODOO_SRC/odoo-bin" --addons-path="$(addons_path)" \
+        --db_host="$DB_HOST" --db_port="$DB_PORT" --db_user="$DB_USER" --db_password="$DB_PASSWORD" \
+        --data-dir="$STATE/data" -d "$DB_NAME" --db-filter="^$DB_NAME\$" \
+        --http-interface=127.0.0.1 --http-port="$HTTP_PORT" --logfile="$STATE/log/odoo.log" "$@"
+}
+
+cmd_lint() {
+    make_venv "$LINT_VENV" "$ROOT/requirements-lint.txt"
+    ensure_node
+    local fails=0 passes=0
+    run_check() {
+        local name="$1"; shift
+        if "$@" >"$STATE/log/lint-$name.log" 2>&1; then passes=$((passes + 1)); say "lint $name: ok"
+        else fails=$((fails + 1)); say "lint $name: FAILED"; sed 's/^/    /' "$STATE/log/lint-$name.log" | tail -40 >&2; fi
+    }
+    cd "$ROOT"
+    run_check ruff-check "$LINT_VENV/bin/ruff" check .
+    run_check ruff-format "$LINT_VENV/bin/ruff" format --check .
+    run_check pylint-odoo "$LINT_VENV/bin/pylint" --rcfile=.pylintrc-mandatory --score=n \
+        key_account sales_followup after_sales
+    run_check prettier "$ROOT/node_modules/.bin/prettier" --check \
+        "key_account/**/*.xml" "sales_followup/**/*.xml" "after_sales/**/*.xml"
+    run_check oca-module "$LINT_VENV/bin/oca-checks-odoo-module" --disable=xml-header-wrong \
+        key_account/__manifest__.py sales_followup/__manifest__.py after_sales/__manifest__.py
+    run_check oca-po "$LINT_VENV/bin/oca-checks-po" $(git ls-files '*/i18n/*.po' '*/i18n/*.pot')
+    run_check po-complete "$PY" "$ROOT/i18n/check_po.py"
+    LINT_PASSED=$passes; LINT_FAILED=$fails
+    return $((fails > 0))
+}
+
+cmd_test() {
+    setup
+    [ "${KAM_SKIP_LINT:-}" = 1 ] || ensure_node
+    # Browser tests are skipped silently without these: refuse to run instead.
+    "$PY" -c "import websocket" 2>/dev/null || die "websocket-client is missing from $VENV: browser tests would be skipped"
+    command -v chromium >/dev/null 2>&1 || command -v google-chrome >/dev/null 2>&1 \
+        || die "Chromium is missing (Debian package chromium): browser tests would be skipped"
+
+    local db="${KAM_TEST_DB:-kam_test_$$}"
+    local log="$STATE/log/test-odoo${KAM_TEST_DB:+-$KAM_TEST_DB}.log"
+    : >"$log"
+    local passed=0 failed=0 skipped=0 rc=0
+    psql_q -d postgres -qc "drop database if exists \"$db\"" >/dev/null
+    say "installing $MODULES into the throwaway database $db and running their tests (log in $log)"
+    set +e
+    odoo -d "$db" -i "${KAM_MODULES:-$MODULES}" --without-demo=all --test-enable --test-tags="${KAM_TEST_TAGS:-/key_account,/sales_followup,/after_sales}" \
+        --stop-after-init --http-port="${KAM_TEST_HTTP_PORT:-8169}" --logfile="$log" --log-level=test \
+        --load-language=zh_CN
+    rc=$?
+    set -e
+    local counts
+    counts="$("$PY" "$ROOT/tools/odoo_log_summary.py" "$log")"
+    read -r o_pass o_fail o_skip o_errlines <<<"$counts"
+    passed=$((passed + o_pass)); failed=$((failed + o_fail)); skipped=$((skipped + o_skip))
+    if [ $((o_pass + o_fail + o_skip)) = 0 ]; then failed=$((failed + 1)); say "no Odoo test ran"; fi
+    if [ "$rc" != 0 ] && [ "$o_fail" = 0 ]; then failed=$((failed + 1)); say "Odoo exited with $rc"; fi
+    if [ "$o_errlines" != 0 ]; then
+        say "the Odoo log has $o_errlines ERROR/CRITICAL lines outside test failures:"
+        grep -E "^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL)" "$log" | head -20 >&2
+        [ "$o_fail" = 0 ] && failed=$((failed + 1))
+    fi
+    [ "${KAM_KEEP_DB:-}" = 1 ] || psql_q -d postgres -qc "drop database if exists \"$db\"" >/dev/null 2>&1 || true
+
+    say "repository-level tests (pytest tests/)"
+    set +e
+    ODOO_SRC="$ODOO_SRC" PYTHONPATH="$ODOO_SRC" "$VENV/bin/pytest" -q -p no:cacheprovider -p no:odoo \
+        "$ROOT/tests" --junitxml="$STATE/log/pytest.xml" >"$STATE/log/pytest.log" 2>&1
+    local prc=$?
+    set -e
+    tail -15 "$STATE/log/pytest.log" >&2
+    read -r p_pass p_fail p_skip <<<"$("$PY" "$ROOT/tools/junit_summary.py" "$STATE/log/pytest.xml")"
+    passed=$((passed + p_pass)); failed=$((failed + p_fail)); skipped=$((skipped + p_skip))
+    [ "$prc" != 0 ] && [ "$p_fail" = 0 ] && failed=$((failed + 1))
+
+    if [ "${KAM_SKIP_LINT:-}" != 1 ]; then
+        LINT_PASSED=0; LINT_FAILED=0
+        cmd_lint || true
+        passed=$((passed + LINT_PASSED)); failed=$((failed + LINT_FAILED))
+    fi
+    if [ "$skipped" != 0 ]; then
+        say "$skipped test(s) were skipped: a skipped test is not a passing one"
+        grep -E "skipped " "$log" | head -10 >&2 || true
+        failed=$((failed + skipped))
+    fi
+    echo "$passed passed, $failed failed, $skipped skipped"
+    [ "$failed" = 0 ]
+}
+
+cmd_bench() {
+    setup
+    PYTHONPATH="$ODOO_SRC" "$PY" "$ROOT/tests/bench/run_bench.py" "$@"
+}
+
+cmd_shell() {
+    setup
+    create_run_db
+    odoo shell -d "$DB_NAME" --no-http "$@"
+}
+
+cmd_lock() {
+    check_odoo_src
+    local tmp
+    tmp="$(mktemp -d)"
+    "$PYTHON_BIN" -m venv "$tmp/l"
+    "$tmp/l/bin/pip" install -q "pip==25.3"
+    "$tmp/l/bin/pip" install -q -r "$ROOT/requirements-lint.in"
+    {
+        echo "# Full lock of the linters' virtualenv (.venv-lint). Made by: make lock"
+        "$tmp/l/bin/pip" freeze --all | grep -v '^pip=='
+    } >"$ROOT/requirements-lint.txt"
+    "$PYTHON_BIN" -m venv "$tmp/v"
+    "$tmp/v/bin/pip" install -q "pip==25.3"
+    "$tmp/v/bin/pip" install -q --build-constraint "$ROOT/build-constraints.txt" \
+        -r "$ODOO_SRC/requirements.txt" -r <(grep -v '^odoo-addon-' "$ROOT/requirements.in")
+    "$tmp/v/bin/pip" install -q --no-deps -r <(grep '^odoo-addon-' "$ROOT/requirements.in")
+    {
+        echo "# Full lock of every Python package, for Python 3.11. Installed with"
+        echo "# pip install --no-deps -r requirements.txt (see tools/kam.sh). Made by: make lock"
+        "$tmp/v/bin/pip" freeze --all | grep -v '^pip=='
+    } >"$ROOT/requirements.txt"
+    rm -rf "$tmp"
+}
+
+main() {
+    local cmd="${1:-}"; shift || true
+    case "$cmd" in
+        setup) setup ;;
+        run) cmd_run "$@" ;;
+        test) cmd_test "$@" ;;
+        lint) mkdir -p "$STATE/log"; check_odoo_src; cmd_lint ;;
+        bench) cmd_bench "$@" ;;
+        shell) cmd_shell "$@" ;;
+        lock) cmd_lock ;;
+        screenshot) mkdir -p "$STATE/log"; ensure_node; node "$ROOT/tools/screenshot.mjs" "http://127.0.0.1:$HTTP_PORT" ;;
+        *) die "usage: tools/kam.sh setup|run|test|lint|bench|shell|lock" ;;
+    esac
+}
+main "$@"

@@ -1,0 +1,27 @@
+// The README's screenshot: the key-account form in Chinese, taken with headless
+// Debian chromium through playwright-core. Needs `make run` serving.
+//   node tools/screenshot.mjs [base-url] [output.png]
+import { chromium } from "playwright-core";
+
+const base = process.argv[2] || "http://127.0.0.1:8069";
+const out = process.argv[3] || "key_account/static/description/screenshot_form_zh.png";
+
+const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+});
+const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, locale: "zh-CN" });
+await page.goto(`${base}/web/login`);
+await page.fill("input[name=login]", "admin");
+await page.fill("input[name=password]", "admin");
+await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
+await page.goto(`${base}/odoo/action-key_account.res_partner_action_key_account`);
+await page.waitForSelector(".o_list_view .o_data_row");
+// the demo's first A-grade customer
+await page.click(".o_list_view .o_data_row:first-child .o_data_cell[name=name]");
+await page.waitForSelector(".o_form_view .o_notebook");
+await page.click(".o_notebook .nav-link[name=key_account]");
+await page.waitForTimeout(500);
+await page.screenshot({ path: out });
+await browser.close();
+console.log(out);
