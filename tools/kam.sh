@@ -132,7 +132,9 @@ addons_path() {
 }
 
 odoo() {
-    "$PY" "$ODOO_SRC/odoo-bin" --addons-path="$(addons_path)" \
+    local sub=()
+    case "${1:-}" in shell|server) sub=("$1"); shift ;; esac
+    "$PY" "$ODOO_SRC/odoo-bin" "${sub[@]+"${sub[@]}"}" --addons-path="$(addons_path)" \
         --db_host="$DB_HOST" --db_port="$DB_PORT" --db_user="$DB_USER" --db_password="$DB_PASSWORD" \
         --data-dir="$STATE/data" "$@"
 }
@@ -143,22 +145,35 @@ modules_installed() {
     [ "$(psql_q -d "$1" -Atc "select count(*) from ir_module_module where state='installed' and name in ('key_account','sales_followup','after_sales')" 2>/dev/null)" = 3 ]
 }
 
+drop_db() {
+    psql_q -d postgres -qc "drop database if exists \"$1\"" >/dev/null 2>&1 || true
+    rm -rf "$STATE/data/filestore/$1"
+}
+
 create_run_db() {
-    local log="$STATE/log/install.log"
-    if ! db_exists "$DB_NAME"; then
-        say "creating database $DB_NAME (base + Chinese; log in $log)"
+    local log="$STATE/log/install${1:+-$1}.log"
+    if db_exists "$DB_NAME" && modules_installed "$DB_NAME"; then return 0; fi
+    if db_exists "$DB_NAME"; then
+        # not ours, or a creation that was interrupted: never touch a database we did not make
+        [ "$(psql_q -d "$DB_NAME" -Atc "select value from ir_config_parameter where key='kam.created_by_make_run'" 2>/dev/null)" = 1 ] \
+            || die "database $DB_NAME exists without the three addons; install them or choose another KAM_DB"
+        say "resuming the creation of $DB_NAME: starting it again"
+        drop_db "$DB_NAME"
+    fi
+    say "creating database $DB_NAME (base + Chinese; log in $log)"
+    : >"$log"
+    {
         odoo -d "$DB_NAME" -i base --load-language=zh_CN --stop-after-init --logfile="$log" \
-            || die "creating $DB_NAME failed, see $log"
-        # A Chinese company before accounting is installed, so that l10n_cn's chart,
-        # CNY and Asia/Shanghai are used by everything that follows.
-        odoo shell -d "$DB_NAME" --no-http --logfile="$log" <"$ROOT/tools/prepare_company.py" \
-            || die "preparing the company failed, see $log"
-    fi
-    if ! modules_installed "$DB_NAME"; then
-        say "installing $MODULES with Chinese demo data into $DB_NAME (log in $log)"
-        odoo -d "$DB_NAME" -i "$MODULES" --stop-after-init --logfile="$log" \
-            || die "installing the addons failed, see $log"
-    fi
+        && psql_q -d "$DB_NAME" -qc "insert into ir_config_parameter (key, value) values ('kam.created_by_make_run', '1')" \
+        && odoo shell -d "$DB_NAME" --no-http --logfile="$log" <"$ROOT/tools/prepare_company.py" \
+        && say "installing accounting with the Chinese chart of accounts" \
+        && odoo -d "$DB_NAME" -i l10n_cn --stop-after-init --logfile="$log" \
+        && say "installing $MODULES with Chinese demo data into $DB_NAME (log in $log)" \
+        && odoo -d "$DB_NAME" -i "$MODULES" --stop-after-init --logfile="$log" \
+        && odoo shell -d "$DB_NAME" --no-http --logfile="$log" <"$ROOT/tools/prepare_company.py" \
+        && modules_installed "$DB_NAME" \
+        && ! grep -E "demo data failed| (ERROR|CRITICAL) " "$log"
+    } || { drop_db "$DB_NAME"; die "creating $DB_NAME failed (dropped it again), see $log"; }
 }
 
 cmd_run() {
@@ -228,6 +243,13 @@ cmd_test() {
     fi
     [ "${KAM_KEEP_DB:-}" = 1 ] || psql_q -d postgres -qc "drop database if exists \"$db\"" >/dev/null 2>&1 || true
 
+    if [ "${KAM_SKIP_DEMO_CHECK:-}" != 1 ]; then
+        say "installing the Chinese demo database as make run does (kam_demo_check_$$)"
+        if (DB_NAME="kam_demo_check_$$"; create_run_db democheck) >/dev/null; then passed=$((passed + 1))
+        else failed=$((failed + 1)); say "the demo database of make run does not install"; fi
+        drop_db "kam_demo_check_$$"
+    fi
+
     say "repository-level tests (pytest tests/)"
     set +e
     ODOO_SRC="$ODOO_SRC" PYTHONPATH="$ODOO_SRC" "$VENV/bin/pytest" -q -p no:cacheprovider -p no:odoo \
@@ -255,7 +277,36 @@ cmd_test() {
 
 cmd_bench() {
     setup
-    PYTHONPATH="$ODOO_SRC" "$PY" "$ROOT/tests/bench/run_bench.py" "$@"
+    local db="${KAM_BENCH_DB:-kam_bench}"
+    if ! modules_installed "$db"; then
+        drop_db "$db"
+        say "creating the benchmark database $db (no demo data; log in $STATE/log/bench-install.log)"
+        odoo -d "$db" -i "$MODULES" --without-demo=all --stop-after-init \
+            --logfile="$STATE/log/bench-install.log" || die "creating $db failed"
+    fi
+    say "benchmarks (JSON lines on stdout; Odoo's log in $STATE/log/bench.log)"
+    PYTHONPATH="$ODOO_SRC" "$PY" "$ROOT/tests/bench/run_bench.py" "$@" \
+        --addons-path="$(addons_path)" --db_host="$DB_HOST" --db_port="$DB_PORT" \
+        --db_user="$DB_USER" --db_password="$DB_PASSWORD" --data-dir="$STATE/data" \
+        -d "$db" --logfile="$STATE/log/bench.log"
+}
+
+# make i18n ADDON=key_account: export the addon's .pot from a scratch database
+# holding the three addons (updated first) and merge it into i18n/zh_CN.po.
+cmd_i18n() {
+    setup
+    local addon="${1:?usage: tools/kam.sh i18n <addon>}" db="${KAM_I18N_DB:-kam_i18n}"
+    local log="$STATE/log/i18n-$db.log"
+    if modules_installed "$db"; then
+        odoo -d "$db" -u "$addon" --stop-after-init --logfile="$log" || die "update failed, see $log"
+    else
+        drop_db "$db"
+        odoo -d "$db" -i "$MODULES" --without-demo=all --load-language=zh_CN --stop-after-init \
+            --logfile="$log" || die "install failed, see $log"
+    fi
+    odoo -d "$db" --modules="$addon" --i18n-export="$ROOT/$addon/i18n/$addon.pot" \
+        --stop-after-init --logfile="$log" || die "export failed, see $log"
+    "$PY" "$ROOT/i18n/sync_po.py" "$addon"
 }
 
 cmd_shell() {
@@ -297,6 +348,7 @@ main() {
         lint) mkdir -p "$STATE/log"; check_odoo_src; cmd_lint ;;
         bench) cmd_bench "$@" ;;
         shell) cmd_shell "$@" ;;
+        i18n) cmd_i18n "$@" ;;
         lock) cmd_lock ;;
         screenshot) mkdir -p "$STATE/log"; ensure_node; node "$ROOT/tools/screenshot.mjs" "http://127.0.0.1:$HTTP_PORT" ;;
         *) die "usage: tools/kam.sh setup|run|test|lint|bench|shell|lock" ;;

@@ -16,8 +16,15 @@ await page.fill("input[name=login]", "admin");
 await page.fill("input[name=password]", "admin");
 await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
 await page.goto(`${base}/odoo/action-key_account.res_partner_action_key_account`);
+await page.waitForSelector(".o_list_view");
+// drop the default "my customers" filter: the admin manages no customer himself
+for (const facet of await page.$$(".o_searchview_facet .o_facet_remove")) {
+    await facet.click();
+}
+await page.fill(".o_searchview_input", "中国移动");
+await page.keyboard.press("Enter");
 await page.waitForSelector(".o_list_view .o_data_row");
-// the demo's first A-grade customer
+// the demo's A-grade customer 中国移动
 await page.click(".o_list_view .o_data_row:first-child .o_data_cell[name=name]");
 await page.waitForSelector(".o_form_view .o_notebook");
 await page.click(".o_notebook .nav-link[name=key_account]");
