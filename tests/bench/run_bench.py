@@ -43,14 +43,14 @@ class Measure:
         self.seconds = self.queries = None
 
     def __enter__(self):
-        import odoo  # noqa: PLC0415
+        import odoo
 
         self._sql = odoo.sql_db.sql_counter
         self._t0 = time.perf_counter()
         return self
 
     def __exit__(self, *exc):
-        import odoo  # noqa: PLC0415
+        import odoo
 
         self.seconds = round(time.perf_counter() - self._t0, 3)
         self.queries = odoo.sql_db.sql_counter - self._sql
@@ -61,7 +61,7 @@ def peak_rss_mb():
 
 
 def run_case(name, odoo_args):
-    import odoo  # noqa: PLC0415
+    import odoo
 
     odoo.tools.config.parse_config(odoo_args)
     dbname = odoo.tools.config["db_name"]
