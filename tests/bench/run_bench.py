@@ -89,9 +89,7 @@ def main():
         with contextlib.redirect_stderr(sys.stderr):
             run_case(args.case, odoo_args)
         return 0
-    names = [
-        n for n in discover() if not args.words or any(w in n for w in args.words)
-    ]
+    names = [n for n in discover() if not args.words or any(w in n for w in args.words)]
     failed = 0
     for name in names:
         proc = subprocess.run(
