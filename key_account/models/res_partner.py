@@ -3,14 +3,29 @@ import re
 from stdnum.cn import uscc as stdnum_uscc
 from stdnum.exceptions import ValidationError as StdnumValidationError
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
+from odoo.osv.expression import OR as expression_or
+
+from ..lib import names as ka_names
 
 MOBILE_CN = re.compile(r"^1[3-9]\d{9}$")
 
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
+    _rec_names_search = [
+        "complete_name",
+        "email",
+        "ref",
+        "vat",
+        "company_registry",
+        "ka_code",
+        "ka_uscc",
+        "phone",
+        "mobile",
+        "ka_pinyin",
+    ]
 
     # --- company master data (客户资料) ---
     ka_code = fields.Char(
@@ -95,6 +110,124 @@ class ResPartner(models.Model):
         help="A locked grade is kept when grades are recomputed.",
     )
 
+    # --- value figures, written set-wise by key_account.refresh ---
+    ka_revenue_12m = fields.Monetary(
+        string="Revenue (12 Months)", currency_field="ka_currency_id", readonly=True
+    )
+    ka_revenue_prev_12m = fields.Monetary(
+        string="Revenue (Previous 12 Months)",
+        currency_field="ka_currency_id",
+        readonly=True,
+    )
+    ka_revenue_change_pct = fields.Float(
+        string="Revenue Change (%)",
+        readonly=True,
+        help="Revenue of the last 12 months against the 12 months before.",
+    )
+    ka_margin_12m = fields.Monetary(
+        string="Gross Margin (12 Months)",
+        currency_field="ka_currency_id",
+        readonly=True,
+        help="Margin of the sales orders confirmed in the last 12 months.",
+    )
+    ka_order_count = fields.Integer(string="Confirmed Orders", readonly=True)
+    ka_first_order_date = fields.Date(string="First Order", readonly=True)
+    ka_last_order_date = fields.Date(string="Last Order", readonly=True, index=True)
+    ka_days_since_order = fields.Integer(string="Days Since Last Order", readonly=True)
+    ka_receivable = fields.Monetary(
+        string="Receivable", currency_field="ka_currency_id", readonly=True
+    )
+    ka_overdue = fields.Monetary(
+        string="Overdue", currency_field="ka_currency_id", readonly=True
+    )
+    ka_rfm_recency = fields.Integer(string="R Score", readonly=True)
+    ka_rfm_frequency = fields.Integer(string="F Score", readonly=True)
+    ka_rfm_monetary = fields.Integer(string="M Score", readonly=True)
+    ka_rfm_segment = fields.Selection(
+        [
+            ("important_value", "Important Value"),
+            ("important_develop", "Important Development"),
+            ("important_keep", "Important Retention"),
+            ("important_retain", "Important Win-back"),
+            ("general_value", "General Value"),
+            ("general_develop", "General Development"),
+            ("general_keep", "General Retention"),
+            ("general_retain", "General Win-back"),
+        ],
+        string="RFM Segment",
+        readonly=True,
+        index=True,
+    )
+    ka_p_alive = fields.Float(
+        string="Probability Alive",
+        readonly=True,
+        digits=(3, 3),
+        help="BG/NBD probability that the customer still buys from us.",
+    )
+    ka_expected_purchases = fields.Float(
+        string="Expected Purchases",
+        readonly=True,
+        digits=(6, 2),
+        help="BG/NBD expected number of purchases in the CLV horizon.",
+    )
+    ka_clv = fields.Monetary(
+        string="Customer Lifetime Value",
+        currency_field="ka_currency_id",
+        readonly=True,
+        help="Discounted expected revenue over the CLV horizon "
+        "(BG/NBD purchases x Gamma-Gamma order value).",
+    )
+    ka_figures_date = fields.Datetime(string="Figures Computed On", readonly=True)
+
+    # --- search and duplicates ---
+    ka_pinyin = fields.Char(
+        string="Pinyin",
+        compute="_compute_ka_name_keys",
+        store=True,
+        index="trigram",
+        help="Full pinyin and initials of the name: zgyd finds 中国移动.",
+    )
+    ka_name_key = fields.Char(
+        string="Normalised Name",
+        compute="_compute_ka_name_keys",
+        store=True,
+        index=True,
+        help="The name without legal form, brackets and place prefix, to find "
+        "duplicates.",
+    )
+    ka_duplicate_info = fields.Char(
+        string="Possible Duplicates",
+        compute="_compute_ka_duplicate_info",
+        help="Customers with the same credit code, phone, e-mail or normalised "
+        "name, with their account manager, whoever may see them.",
+    )
+
+    # --- public pool (公海) ---
+    ka_in_pool = fields.Boolean(
+        string="In Public Pool",
+        compute="_compute_ka_in_pool",
+        search="_search_ka_in_pool",
+    )
+    ka_claim_date = fields.Datetime(string="Claimed On", readonly=True, copy=False)
+    ka_pool_notice_date = fields.Date(
+        string="Recycling Notice Sent", readonly=True, copy=False
+    )
+    ka_last_followup_date = fields.Date(
+        string="Last Follow-up", readonly=True, copy=False, index=True
+    )
+    ka_pool_log_ids = fields.One2many(
+        "key_account.pool.log", "partner_id", string="Pool History", readonly=True
+    )
+    ka_grade_history_ids = fields.One2many(
+        "key_account.grade.history", "partner_id", string="Grade History", readonly=True
+    )
+    ka_warning_ids = fields.One2many(
+        "key_account.warning", "partner_id", string="Warnings", readonly=True
+    )
+    ka_warning_count = fields.Integer(
+        string="Open Warnings", compute="_compute_ka_warning_count"
+    )
+
     # --- contact persons (联系人) ---
     ka_is_primary_contact = fields.Boolean(string="Primary Contact")
     ka_department = fields.Char(string="Department")
@@ -117,6 +250,158 @@ class ResPartner(models.Model):
             "Another customer already has this customer code.",
         ),
     ]
+
+    @api.depends("name")
+    def _compute_ka_name_keys(self):
+        places = self._ka_place_names()
+        for partner in self:
+            partner.ka_pinyin = ka_names.pinyin_keys(partner.name) or False
+            partner.ka_name_key = (
+                ka_names.normalize_company_name(partner.name, places) or False
+            )
+
+    @api.model
+    @tools.ormcache()
+    def _ka_place_names(self):
+        """Chinese province and city names, to strip them from company names."""
+        self.env.cr.execute(
+            """
+            SELECT s.name FROM res_country_state s
+              JOIN res_country c ON c.id = s.country_id WHERE c.code = 'CN'
+            UNION
+            SELECT kv.value FROM res_city t
+              JOIN res_country c ON c.id = t.country_id
+             CROSS JOIN LATERAL jsonb_each_text(t.name) kv
+             WHERE c.code = 'CN'
+            """
+        )
+        return tuple(row[0] for row in self.env.cr.fetchall() if row[0])
+
+    def _ka_duplicate_domain(self):
+        """Customers that are likely the same company as ``self`` (one record)."""
+        self.ensure_one()
+        conditions = []
+        if self.ka_uscc:
+            conditions.append([("ka_uscc", "=", self.ka_uscc.strip().upper())])
+        if self.ka_name_key and len(self.ka_name_key) >= 2:
+            conditions.append([("ka_name_key", "=", self.ka_name_key)])
+        for field in ("phone", "mobile"):
+            digits = re.sub(r"\D", "", self[field] or "")
+            if len(digits) >= 7:
+                conditions.append(
+                    ["|", ("phone", "=", self[field]), ("mobile", "=", self[field])]
+                )
+        if self.email and "@" in self.email:
+            conditions.append([("email", "=ilike", self.email.strip())])
+        if not conditions:
+            return None
+        return expression_or(conditions) + [
+            ("is_company", "=", True),
+            ("id", "!=", self._origin.id or 0),
+        ]
+
+    def _ka_find_duplicates(self, limit=5):
+        """Likely duplicates of ``self`` (one record), as superuser: a
+        salesperson must learn that the customer exists in another's hands."""
+        domain = self.is_company and self._ka_duplicate_domain()
+        if not domain:
+            return self.browse()
+        return self.env["res.partner"].sudo().search(domain, limit=limit)
+
+    def _ka_duplicate_lines(self, duplicates):
+        return [
+            self.env._(
+                "%(name)s (account manager: %(user)s)",
+                name=dup.name,
+                user=dup.user_id.name or self.env._("public pool"),
+            )
+            for dup in duplicates
+        ]
+
+    @api.depends("name", "ka_uscc", "phone", "mobile", "email", "is_company")
+    def _compute_ka_duplicate_info(self):
+        for partner in self:
+            duplicates = partner._ka_find_duplicates()
+            partner.ka_duplicate_info = (
+                "; ".join(partner._ka_duplicate_lines(duplicates)) or False
+            )
+
+    @api.onchange("name", "ka_uscc", "phone", "mobile", "email")
+    def _onchange_ka_duplicates(self):
+        duplicates = self._ka_find_duplicates()
+        if not duplicates:
+            return None
+        return {
+            "warning": {
+                "title": self.env._("Possible duplicate customer"),
+                "message": self.env._(
+                    "These customers have the same credit code, phone, e-mail or "
+                    "name:\n%(lines)s",
+                    lines="\n".join(self._ka_duplicate_lines(duplicates)),
+                ),
+            }
+        }
+
+    @api.depends("user_id", "is_company", "parent_id")
+    def _compute_ka_in_pool(self):
+        for partner in self:
+            partner.ka_in_pool = (
+                partner.is_company and not partner.parent_id and not partner.user_id
+            )
+
+    def _search_ka_in_pool(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise ValidationError(self.env._("Unsupported search on the public pool."))
+        in_pool = [
+            ("is_company", "=", True),
+            ("parent_id", "=", False),
+            ("user_id", "=", False),
+        ]
+        if (operator == "=") == value:
+            return in_pool
+        return ["!", "&", "&"] + in_pool
+
+    def _compute_ka_warning_count(self):
+        counts = dict(
+            self.env["key_account.warning"]._read_group(
+                [("partner_id", "in", self.ids), ("state", "=", "open")],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.ka_warning_count = counts.get(partner._origin, 0)
+
+    # --- actions ---
+    def action_ka_claim(self):
+        self.env["key_account.pool"].claim(self)
+        return True
+
+    def action_ka_release(self):
+        return self._ka_pool_wizard("release")
+
+    def action_ka_assign(self):
+        return self._ka_pool_wizard("assign")
+
+    def _ka_pool_wizard(self, mode):
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "key_account.pool.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_mode": mode,
+                "default_partner_ids": self.ids,
+            },
+        }
+
+    def action_ka_view_warnings(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "key_account.key_account_warning_action"
+        )
+        action["domain"] = [("partner_id", "in", self.ids)]
+        action["context"] = {"search_default_open": 1}
+        return action
 
     @api.depends("company_id")
     def _compute_ka_currency_id(self):
@@ -183,9 +468,22 @@ class ResPartner(models.Model):
     def write(self, vals):
         if vals.get("ka_uscc"):
             vals["ka_uscc"] = vals["ka_uscc"].strip().upper()
+        old_grades = None
+        if "ka_grade_id" in vals:
+            old_grades = {p.id: p.ka_grade_id.id for p in self}
         res = super().write(vals)
         if "is_company" in vals or "parent_id" in vals:
             self._ka_assign_code()
+        if old_grades is not None:
+            # a grade set by hand: keep it in the grade history
+            self.env["key_account.grade.history"].sudo()._record_bulk(
+                [
+                    (pid, old, vals["ka_grade_id"] or False, False)
+                    for pid, old in old_grades.items()
+                    if old != (vals["ka_grade_id"] or False)
+                ],
+                reason=self.env._("Changed by hand"),
+            )
         return res
 
     def _ka_assign_code(self):

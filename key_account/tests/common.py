@@ -71,3 +71,57 @@ class KeyAccountCommon(BaseCommon):
                 **vals,
             }
         )
+
+    @classmethod
+    def _ka_product(cls, name="测试产品", price=1000.0, cost=600.0):
+        return cls.env["product.product"].create(
+            {
+                "name": name,
+                "type": "service",
+                "list_price": price,
+                "standard_price": cost,
+                "invoice_policy": "order",
+            }
+        )
+
+    @classmethod
+    def _ka_invoice(cls, partner, date, amount, move_type="out_invoice", post=True):
+        move = cls.env["account.move"].create(
+            {
+                "move_type": move_type,
+                "partner_id": partner.id,
+                "invoice_date": date,
+                "invoice_date_due": date,
+                "invoice_line_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": "服务费",
+                            "quantity": 1,
+                            "price_unit": amount,
+                            "tax_ids": [(6, 0, [])],
+                        },
+                    )
+                ],
+            }
+        )
+        if post:
+            move.action_post()
+        return move
+
+    @classmethod
+    def _ka_order(cls, partner, product, date, qty=1, confirm=True):
+        order = cls.env["sale.order"].create(
+            {
+                "partner_id": partner.id,
+                "date_order": date,
+                "order_line": [
+                    (0, 0, {"product_id": product.id, "product_uom_qty": qty})
+                ],
+            }
+        )
+        if confirm:
+            order.action_confirm()
+            order.date_order = date
+        return order

@@ -1,0 +1,91 @@
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools.safe_eval import safe_eval
+
+# the customers grade rules apply to
+CUSTOMER_DOMAIN = [("is_company", "=", True)]
+
+
+class KeyAccountGradeRule(models.Model):
+    _name = "key_account.grade.rule"
+    _description = "Customer Grade Rule"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(
+        string="Priority", default=10, help="Rules are tried in this order."
+    )
+    active = fields.Boolean(default=True)
+    grade_id = fields.Many2one("key_account.grade", required=True, ondelete="restrict")
+    domain = fields.Char(
+        string="Conditions",
+        default="[]",
+        required=True,
+        help="Customers matching these conditions get the grade, unless an "
+        "earlier rule matched them first.",
+    )
+    note = fields.Text(translate=True)
+
+    @api.constrains("domain")
+    def _check_domain(self):
+        Partner = self.env["res.partner"]
+        for rule in self:
+            try:
+                Partner.search_count(rule._get_domain(), limit=1)
+            except Exception as error:
+                raise ValidationError(
+                    self.env._(
+                        "The conditions of grade rule %(rule)s are not valid: "
+                        "%(error)s",
+                        rule=rule.name,
+                        error=error,
+                    )
+                ) from error
+
+    def _get_domain(self):
+        self.ensure_one()
+        return safe_eval(self.domain or "[]", {"uid": self.env.uid})
+
+    @api.model
+    def _apply_rules(self, partners=None):
+        """Give every customer the grade of the first rule it matches.
+
+        One search per rule, whatever the number of customers; customers whose
+        grade is locked, or who match no rule, keep their grade. Changes are
+        written with one UPDATE per grade and one INSERT of history rows.
+        Returns the number of customers whose grade changed.
+        """
+        Partner = self.env["res.partner"].with_context(active_test=True)
+        base = list(CUSTOMER_DOMAIN) + [("ka_grade_locked", "=", False)]
+        if partners is not None:
+            base.append(("id", "in", partners.ids))
+        self.env.flush_all()
+        new_grade = {}
+        for rule in self.search([("active", "=", True)]):
+            matched = Partner._search(base + rule._get_domain())
+            self.env.cr.execute(matched.select("res_partner.id"))
+            for (pid,) in self.env.cr.fetchall():
+                new_grade.setdefault(pid, (rule.grade_id.id, rule.id))
+        if not new_grade:
+            return 0
+        self.env.cr.execute(
+            "SELECT id, ka_grade_id FROM res_partner WHERE id = ANY(%s)",
+            (list(new_grade),),
+        )
+        changes = defaultdict(list)
+        history = []
+        for pid, old in self.env.cr.fetchall():
+            grade, rule = new_grade[pid]
+            if old != grade:
+                changes[grade].append(pid)
+                history.append((pid, old, grade, rule))
+        for grade, pids in changes.items():
+            self.env.cr.execute(
+                "UPDATE res_partner SET ka_grade_id = %s WHERE id = ANY(%s)",
+                (grade, pids),
+            )
+        self.env["key_account.grade.history"]._record_bulk(history)
+        self.env["res.partner"].invalidate_model(["ka_grade_id"])
+        return len(history)

@@ -1,0 +1,373 @@
+import logging
+from datetime import timedelta
+
+from psycopg2 import errors as pg_errors
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL, mute_logger
+
+_logger = logging.getLogger(__name__)
+
+
+class KeyAccountPool(models.AbstractModel):
+    """The public customer pool (公海): claim, release, assign, recycle.
+
+    Every operation works on a set of customers with a fixed number of
+    queries. Claims lock the customer rows (``FOR UPDATE NOWAIT``): of two
+    salespeople claiming the same customer at the same moment exactly one
+    gets it, the other is told that someone was faster.
+    """
+
+    _name = "key_account.pool"
+    _description = "Public Customer Pool"
+
+    # ------------------------------------------------------------------
+    # claim / assign / release
+    # ------------------------------------------------------------------
+    @api.model
+    def _lock_customers(self, partners, in_pool):
+        """Lock the rows of ``partners``; with ``in_pool`` they must be unowned.
+
+        Returns the ids that are locked and qualify. Raises a clear error when
+        another transaction holds or changed one of the rows.
+        """
+        self.env.flush_all()
+        condition = SQL("AND user_id IS NULL") if in_pool else SQL()
+        try:
+            # the failing query is expected when another user holds the row
+            with mute_logger("odoo.sql_db"), self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM res_partner WHERE id = ANY(%s) %s "
+                        "FOR UPDATE NOWAIT",
+                        partners.ids,
+                        condition,
+                    )
+                )
+                return {row[0] for row in self.env.cr.fetchall()}
+        except (pg_errors.LockNotAvailable, pg_errors.SerializationFailure) as error:
+            raise UserError(
+                self.env._(
+                    "Another user is changing %(customers)s at this moment; it may "
+                    "have been claimed already. Refresh the page and try again.",
+                    customers=", ".join(partners.mapped("display_name")),
+                )
+            ) from error
+
+    @api.model
+    def _check_customers(self, partners):
+        not_companies = partners.filtered(lambda p: not p.is_company)
+        if not_companies:
+            raise UserError(
+                self.env._(
+                    "Only companies can be claimed, released or assigned: %(names)s",
+                    names=", ".join(not_companies.mapped("display_name")),
+                )
+            )
+
+    @api.model
+    def claim(self, partners, user=None):
+        """``user`` (the current user by default) takes ``partners`` from the pool."""
+        user = user or self.env.user
+        partners = partners.exists()
+        self._check_customers(partners)
+        # sudo: a customer claimed a moment ago is out of the salesperson's sight
+        # now, but the salesperson must learn why the claim fails
+        owned = partners.sudo().filtered("user_id")
+        if owned:
+            raise UserError(
+                self.env._(
+                    "%(names)s already has an account manager and is not in the "
+                    "public pool.",
+                    names=", ".join(owned.mapped("display_name")),
+                )
+            )
+        # the salesperson must be allowed to see them (record rules)
+        partners.check_access("read")
+        team = user.sale_team_id
+        config = self.env["crm.team"]._ka_pool_config(team)
+        self._check_reclaim(partners, user, config["ka_pool_reclaim_days"])
+        self._check_limit(partners, user, config["ka_pool_max_customers"])
+        locked = self._lock_customers(partners, in_pool=True)
+        lost = partners.filtered(lambda p: p.id not in locked)
+        if lost:
+            raise UserError(
+                self.env._(
+                    "%(names)s was claimed by someone else a moment ago.",
+                    names=", ".join(lost.mapped("display_name")),
+                )
+            )
+        self._give(partners, user, team, "claim")
+        return True
+
+    @api.model
+    def assign(self, partners, user, reason=False):
+        """A leader or manager gives ``partners`` to ``user`` (pool or not)."""
+        if not self.env.user.has_group("key_account.key_account_group_leader"):
+            raise AccessError(
+                self.env._("Only team leaders and managers can assign customers.")
+            )
+        partners = partners.exists()
+        self._check_customers(partners)
+        partners.check_access("write")
+        self._lock_customers(partners, in_pool=False)
+        previous = {p.id: p.user_id for p in partners}
+        self._give(partners, user, user.sale_team_id, "assign", reason)
+        # the previous holders lose the customer: that is a release for them
+        self._log(
+            [
+                (pid, old.id, "release", reason)
+                for pid, old in previous.items()
+                if old and old != user
+            ]
+        )
+        return True
+
+    @api.model
+    def release(self, partners, reason):
+        """Put ``partners`` back into the pool, with a reason."""
+        if not (reason or "").strip():
+            raise UserError(self.env._("Give a reason for releasing the customers."))
+        partners = partners.exists()
+        self._check_customers(partners)
+        partners.check_access("write")
+        user = self.env.user
+        is_leader = user.has_group("key_account.key_account_group_leader")
+        not_own = partners.filtered(lambda p: p.user_id != user)
+        if not_own and not is_leader:
+            raise AccessError(
+                self.env._(
+                    "You can only release your own customers: %(names)s",
+                    names=", ".join(not_own.mapped("display_name")),
+                )
+            )
+        self._lock_customers(partners, in_pool=False)
+        holders = {p.id: p.user_id.id for p in partners}
+        partners.sudo().write(
+            {"user_id": False, "ka_claim_date": False, "ka_pool_notice_date": False}
+        )
+        self._log([(pid, uid, "release", reason) for pid, uid in holders.items()])
+        return True
+
+    @api.model
+    def _check_reclaim(self, partners, user, days):
+        if not days:
+            return
+        since = fields.Datetime.now() - timedelta(days=days)
+        released = (
+            self.env["key_account.pool.log"]
+            .sudo()
+            ._read_group(
+                [
+                    ("partner_id", "in", partners.ids),
+                    ("user_id", "=", user.id),
+                    ("action", "in", ("release", "recycle")),
+                    ("date", ">=", since),
+                ],
+                ["partner_id"],
+            )
+        )
+        if released:
+            raise UserError(
+                self.env._(
+                    "You released %(names)s less than %(days)s days ago and cannot "
+                    "claim it again yet.",
+                    names=", ".join(p.display_name for (p,) in released),
+                    days=days,
+                )
+            )
+
+    @api.model
+    def _check_limit(self, partners, user, limit):
+        if not limit:
+            return
+        held = (
+            self.env["res.partner"]
+            .sudo()
+            .search_count(
+                [("user_id", "=", user.id), ("is_company", "=", True)],
+            )
+        )
+        if held + len(partners) > limit:
+            raise UserError(
+                self.env._(
+                    "%(user)s already holds %(held)s customers; the limit of the "
+                    "team is %(limit)s.",
+                    user=user.name,
+                    held=held,
+                    limit=limit,
+                )
+            )
+
+    @api.model
+    def _give(self, partners, user, team, action, reason=False):
+        vals = {
+            "user_id": user.id,
+            "ka_claim_date": fields.Datetime.now(),
+            "ka_pool_notice_date": False,
+        }
+        if team:
+            vals["team_id"] = team.id
+        partners.sudo().write(vals)
+        self._log([(p.id, user.id, action, reason) for p in partners])
+
+    @api.model
+    def _log(self, rows):
+        if not rows:
+            return self.env["key_account.pool.log"]
+        teams = dict(
+            self.env["res.partner"]
+            .sudo()
+            .browse([r[0] for r in rows])
+            .mapped(lambda p: (p.id, p.team_id.id))
+        )
+        return (
+            self.env["key_account.pool.log"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "partner_id": pid,
+                        "user_id": uid,
+                        "action": action,
+                        "reason": reason or False,
+                        "team_id": teams.get(pid),
+                        "done_by_id": self.env.uid,
+                    }
+                    for pid, uid, action, reason in rows
+                ]
+            )
+        )
+
+    # ------------------------------------------------------------------
+    # recycling (nightly)
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_recycle(self):
+        self.run_recycle()
+
+    @api.model
+    def _refresh_last_followup(self):
+        """Last follow-up per customer: the last done activity on it or its contacts."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            """
+            UPDATE res_partner p
+               SET ka_last_followup_date = f.last_date
+              FROM (
+                    SELECT c.commercial_partner_id AS pid,
+                           MAX(m.date)::date AS last_date
+                      FROM mail_message m
+                      JOIN res_partner c ON c.id = m.res_id
+                     WHERE m.model = 'res.partner'
+                       AND m.mail_activity_type_id IS NOT NULL
+                     GROUP BY c.commercial_partner_id
+                   ) f
+             WHERE p.id = f.pid
+               AND p.ka_last_followup_date IS DISTINCT FROM f.last_date
+            """
+        )
+
+    @api.model
+    def run_recycle(self, today=None):
+        """Send notices, then put back in the pool the customers that are due.
+
+        A customer is due when it had no follow-up for the team's N days, or no
+        confirmed order for M days, counted from the claim at the earliest.
+        Idempotent: a notice is sent once per holding, a customer recycled once.
+        Returns (notices sent, customers recycled).
+        """
+        today = today or fields.Date.context_today(self)
+        self._refresh_last_followup()
+        defaults = self.env["crm.team"]._ka_pool_config(False)
+        self.env.cr.execute(
+            SQL(
+                """
+            WITH held AS (
+                SELECT p.id, p.user_id, p.ka_pool_notice_date AS noticed,
+                       COALESCE(t.ka_pool_notice_days, %(nd)s) AS notice_days,
+                       LEAST(
+                           CASE WHEN COALESCE(t.ka_pool_recycle_followup_days,
+                                              %(fd)s) > 0
+                                THEN GREATEST(
+                                         COALESCE(p.ka_claim_date, p.create_date)::date,
+                                         p.ka_last_followup_date)
+                                     + COALESCE(t.ka_pool_recycle_followup_days, %(fd)s)
+                           END,
+                           CASE WHEN COALESCE(t.ka_pool_recycle_deal_days, %(dd)s) > 0
+                                THEN GREATEST(
+                                         COALESCE(p.ka_claim_date, p.create_date)::date,
+                                         p.ka_last_order_date)
+                                     + COALESCE(t.ka_pool_recycle_deal_days, %(dd)s)
+                           END
+                       ) AS due
+                  FROM res_partner p
+                  LEFT JOIN crm_team t ON t.id = p.team_id
+                 WHERE p.is_company AND p.active AND p.user_id IS NOT NULL
+                   AND p.parent_id IS NULL
+            )
+            SELECT id, user_id, due, due <= %(today)s AS recycle
+              FROM held
+             WHERE due IS NOT NULL
+               AND due - notice_days <= %(today)s
+               AND (due <= %(today)s OR noticed IS NULL)
+            """,
+                nd=defaults["ka_pool_notice_days"],
+                fd=defaults["ka_pool_recycle_followup_days"],
+                dd=defaults["ka_pool_recycle_deal_days"],
+                today=today,
+            )
+        )
+        rows = self.env.cr.fetchall()
+        notices = [(pid, uid, due) for pid, uid, due, recycle in rows if not recycle]
+        recycled = [(pid, uid) for pid, uid, _due, recycle in rows if recycle]
+        self._send_notices(notices, today)
+        if recycled:
+            ids = [pid for pid, _uid in recycled]
+            self.env.cr.execute(
+                "UPDATE res_partner SET user_id = NULL, ka_claim_date = NULL, "
+                "ka_pool_notice_date = NULL WHERE id = ANY(%s)",
+                (ids,),
+            )
+            self.env["res.partner"].invalidate_model(
+                ["user_id", "ka_claim_date", "ka_pool_notice_date"]
+            )
+            reason = self.env._("No follow-up or no deal within the team's limits")
+            self._log([(pid, uid, "recycle", reason) for pid, uid in recycled])
+        _logger.info(
+            "key_account pool: %s notices, %s customers recycled",
+            len(notices),
+            len(recycled),
+        )
+        return len(notices), len(recycled)
+
+    @api.model
+    def _send_notices(self, notices, today):
+        if not notices:
+            return
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        summary = self.env._("Follow up or the customer returns to the public pool")
+        self.env["mail.activity"].sudo().with_context(
+            mail_activity_quick_update=True
+        ).create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": pid,
+                    "user_id": uid,
+                    "activity_type_id": todo.id,
+                    "date_deadline": due,
+                    "summary": summary,
+                }
+                for pid, uid, due in notices
+            ]
+        )
+        ids = [pid for pid, _uid, _due in notices]
+        self.env.cr.execute(
+            "UPDATE res_partner SET ka_pool_notice_date = %s WHERE id = ANY(%s)",
+            (today, ids),
+        )
+        self.env["res.partner"].invalidate_model(["ka_pool_notice_date"])
+        self._log([(pid, uid, "notice", summary) for pid, uid, _due in notices])

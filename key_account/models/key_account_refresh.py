@@ -1,0 +1,308 @@
+import logging
+from datetime import timedelta
+
+import numpy as np
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+from odoo.tools import SQL
+
+from ..lib import clv
+
+_logger = logging.getLogger(__name__)
+
+# minimum number of repeat buyers before the CLV models are fitted
+CLV_MIN_REPEAT_CUSTOMERS = 20
+
+
+class KeyAccountRefresh(models.AbstractModel):
+    """The nightly refresh of the key-account figures, done set-wise.
+
+    Every step is a handful of SQL statements over all customers at once:
+    the number of queries does not grow with the number of customers.
+    Each step can run again at any time and gives the same result.
+    """
+
+    _name = "key_account.refresh"
+    _description = "Key-Account Figures Refresh"
+
+    @api.model
+    def _cron_refresh(self):
+        self.refresh_all()
+
+    @api.model
+    def action_refresh_all(self):
+        if not self.env.user.has_group("key_account.key_account_group_manager"):
+            raise AccessError(
+                self.env._("Only key-account managers can recompute the figures.")
+            )
+        self.sudo().refresh_all()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._("Figures, grades and warnings are up to date."),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    @api.model
+    def refresh_all(self, today=None):
+        today = today or fields.Date.context_today(self)
+        self._refresh_figures(today)
+        self._refresh_rfm(today)
+        self._refresh_clv(today)
+        self.env["key_account.grade.rule"]._apply_rules()
+        self.env["key_account.warning.rule"]._run_rules(today)
+        return True
+
+    # ------------------------------------------------------------------
+    # figures from posted invoices, confirmed orders and receivables
+    # ------------------------------------------------------------------
+    @api.model
+    def _refresh_figures(self, today):
+        self.env.flush_all()
+        d12 = today - timedelta(days=365)
+        d24 = today - timedelta(days=730)
+        self.env.cr.execute(
+            SQL(
+                """
+            WITH customers AS (
+                SELECT id FROM res_partner WHERE is_company AND active
+            ), inv AS (
+                SELECT m.commercial_partner_id AS pid,
+                       SUM(m.amount_untaxed_signed)
+                           FILTER (WHERE m.invoice_date > %(d12)s) AS rev12,
+                       SUM(m.amount_untaxed_signed)
+                           FILTER (WHERE m.invoice_date <= %(d12)s) AS rev_prev
+                  FROM account_move m
+                 WHERE m.state = 'posted'
+                   AND m.move_type IN ('out_invoice', 'out_refund')
+                   AND m.invoice_date > %(d24)s
+                   AND m.invoice_date <= %(today)s
+                 GROUP BY m.commercial_partner_id
+            ), so AS (
+                SELECT p.commercial_partner_id AS pid,
+                       COUNT(*) AS orders,
+                       MIN(o.date_order)::date AS first_order,
+                       MAX(o.date_order)::date AS last_order,
+                       SUM(o.margin) FILTER (WHERE o.date_order > %(d12)s) AS margin12
+                  FROM sale_order o
+                  JOIN res_partner p ON p.id = o.partner_id
+                 WHERE o.state = 'sale'
+                 GROUP BY p.commercial_partner_id
+            ), ar AS (
+                SELECT l.partner_id AS pid,
+                       SUM(l.amount_residual) AS receivable,
+                       SUM(l.amount_residual)
+                           FILTER (WHERE l.date_maturity < %(today)s) AS overdue
+                  FROM account_move_line l
+                  JOIN account_account a ON a.id = l.account_id
+                 WHERE l.parent_state = 'posted'
+                   AND a.account_type = 'asset_receivable'
+                   AND NOT l.reconciled
+                 GROUP BY l.partner_id
+            )
+            UPDATE res_partner p
+               SET ka_revenue_12m = COALESCE(inv.rev12, 0),
+                   ka_revenue_prev_12m = COALESCE(inv.rev_prev, 0),
+                   ka_revenue_change_pct = CASE
+                       WHEN COALESCE(inv.rev_prev, 0) > 0
+                       THEN ROUND(
+                           (100 * (COALESCE(inv.rev12, 0) - inv.rev_prev)
+                            / inv.rev_prev)::numeric, 2)
+                       ELSE 0 END,
+                   ka_margin_12m = COALESCE(so.margin12, 0),
+                   ka_order_count = COALESCE(so.orders, 0),
+                   ka_first_order_date = so.first_order,
+                   ka_last_order_date = so.last_order,
+                   ka_days_since_order = %(today)s - so.last_order,
+                   ka_receivable = COALESCE(ar.receivable, 0),
+                   ka_overdue = COALESCE(ar.overdue, 0),
+                   ka_figures_date = NOW() AT TIME ZONE 'UTC'
+              FROM customers c
+              LEFT JOIN inv ON inv.pid = c.id
+              LEFT JOIN so ON so.pid = c.id
+              LEFT JOIN ar ON ar.pid = c.id
+             WHERE p.id = c.id
+            """,
+                d12=d12,
+                d24=d24,
+                today=today,
+            )
+        )
+        _logger.info(
+            "key_account: figures of %s customers refreshed", self.env.cr.rowcount
+        )
+        self.env["res.partner"].invalidate_model()
+
+    # ------------------------------------------------------------------
+    # RFM: quintile scores over the customers who bought in 24 months
+    # ------------------------------------------------------------------
+    @api.model
+    def _refresh_rfm(self, today):
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+            WITH base AS (
+                SELECT m.commercial_partner_id AS pid,
+                       MAX(m.invoice_date) AS last_date,
+                       COUNT(*) FILTER (
+                           WHERE m.move_type = 'out_invoice'
+                             AND m.invoice_date > %(d12)s) AS freq,
+                       SUM(m.amount_untaxed_signed) FILTER (
+                           WHERE m.invoice_date > %(d12)s) AS money
+                  FROM account_move m
+                  JOIN res_partner p ON p.id = m.commercial_partner_id
+                 WHERE m.state = 'posted'
+                   AND m.move_type IN ('out_invoice', 'out_refund')
+                   AND m.invoice_date > %(d24)s
+                   AND m.invoice_date <= %(today)s
+                   AND p.is_company AND p.active
+                 GROUP BY m.commercial_partner_id
+            ), scored AS (
+                SELECT pid,
+                       CEIL(5 * CUME_DIST() OVER (ORDER BY last_date))::int AS r,
+                       CEIL(5 * CUME_DIST() OVER (ORDER BY freq))::int AS f,
+                       CEIL(5 * CUME_DIST() OVER (ORDER BY COALESCE(money, 0)))::int
+                           AS m
+                  FROM base
+            )
+            UPDATE res_partner p
+               SET ka_rfm_recency = s.r,
+                   ka_rfm_frequency = s.f,
+                   ka_rfm_monetary = s.m,
+                   ka_rfm_segment = CASE
+                       WHEN s.r IS NULL THEN NULL
+                       WHEN s.m >= 3 THEN CASE
+                           WHEN s.r >= 3 AND s.f >= 3 THEN 'important_value'
+                           WHEN s.r >= 3 THEN 'important_develop'
+                           WHEN s.f >= 3 THEN 'important_keep'
+                           ELSE 'important_retain' END
+                       ELSE CASE
+                           WHEN s.r >= 3 AND s.f >= 3 THEN 'general_value'
+                           WHEN s.r >= 3 THEN 'general_develop'
+                           WHEN s.f >= 3 THEN 'general_keep'
+                           ELSE 'general_retain' END
+                       END
+              FROM (
+                  SELECT p2.id AS pid, sc.r, sc.f, sc.m
+                    FROM res_partner p2
+                    LEFT JOIN scored sc ON sc.pid = p2.id
+                   WHERE p2.is_company
+              ) s
+             WHERE p.id = s.pid
+               AND (p.ka_rfm_recency IS DISTINCT FROM s.r
+                    OR p.ka_rfm_frequency IS DISTINCT FROM s.f
+                    OR p.ka_rfm_monetary IS DISTINCT FROM s.m)
+            """,
+                d12=today - timedelta(days=365),
+                d24=today - timedelta(days=730),
+                today=today,
+            )
+        )
+        self.env["res.partner"].invalidate_model()
+
+    # ------------------------------------------------------------------
+    # CLV: BG/NBD + Gamma-Gamma fitted on the whole customer base
+    # ------------------------------------------------------------------
+    @api.model
+    def _clv_summary(self, today):
+        """Per customer: repeat purchase days, recency and age in weeks, and the
+        average value of the repeat purchase days (as in Fader-Hardie)."""
+        self.env.cr.execute(
+            SQL(
+                """
+            WITH days AS (
+                SELECT m.commercial_partner_id AS pid, m.invoice_date AS d,
+                       SUM(m.amount_untaxed_signed) AS amount,
+                       ROW_NUMBER() OVER (PARTITION BY m.commercial_partner_id
+                                          ORDER BY m.invoice_date) AS rn
+                  FROM account_move m
+                  JOIN res_partner p ON p.id = m.commercial_partner_id
+                 WHERE m.state = 'posted' AND m.move_type = 'out_invoice'
+                   AND m.invoice_date <= %(today)s
+                   AND p.is_company AND p.active
+                 GROUP BY m.commercial_partner_id, m.invoice_date
+            )
+            SELECT pid,
+                   COUNT(*) - 1 AS frequency,
+                   (MAX(d) - MIN(d)) / 7.0 AS recency,
+                   (%(today)s - MIN(d)) / 7.0 AS age,
+                   COALESCE(AVG(amount) FILTER (WHERE rn > 1), 0) AS monetary
+              FROM days
+             GROUP BY pid
+            """,
+                today=today,
+            )
+        )
+        rows = self.env.cr.fetchall()
+        if not rows:
+            return None
+        ids, freq, rec, age, money = (np.array(col) for col in zip(*rows, strict=True))
+        return (
+            ids.astype(int),
+            freq.astype(float),
+            rec.astype(float),
+            age.astype(float),
+            money.astype(float),
+        )
+
+    @api.model
+    def _refresh_clv(self, today):
+        summary = self._clv_summary(today)
+        if summary is None:
+            return False
+        ids, freq, rec, age, money = summary
+        # a purchase on the day of the refresh has no age yet
+        age = np.maximum(age, rec)
+        repeat = (freq > 0) & (money > 0)
+        if repeat.sum() < CLV_MIN_REPEAT_CUSTOMERS:
+            _logger.info(
+                "key_account: %s repeat customers, too few to fit the CLV models",
+                int(repeat.sum()),
+            )
+            return False
+        params = self.env["ir.config_parameter"].sudo()
+        horizon_days = int(params.get_param("key_account.clv_horizon_days", 365))
+        discount = float(params.get_param("key_account.clv_monthly_discount", 0.01))
+        bg = clv.fit_bgnbd(freq, rec, age)
+        gg = clv.fit_gamma_gamma(freq[repeat], money[repeat])
+        p_alive = clv.probability_alive(bg, freq, rec, age)
+        expected = clv.expected_purchases(bg, horizon_days / 7.0, freq, rec, age)
+        # customers without repeat purchases get the population's mean order value
+        money_for_clv = np.where(repeat, money, 0.0)
+        value = clv.customer_lifetime_value(
+            bg,
+            gg,
+            freq,
+            rec,
+            age,
+            money_for_clv,
+            horizon=horizon_days / 30.0,
+            discount_rate=discount,
+        )
+        self.env.cr.execute(
+            """
+            UPDATE res_partner p
+               SET ka_p_alive = v.p_alive,
+                   ka_expected_purchases = v.expected,
+                   ka_clv = v.clv
+              FROM unnest(%s::int[], %s::float8[], %s::float8[], %s::float8[])
+                   AS v(id, p_alive, expected, clv)
+             WHERE p.id = v.id
+            """,
+            (
+                ids.tolist(),
+                np.round(p_alive, 4).tolist(),
+                np.round(expected, 3).tolist(),
+                np.round(value, 2).tolist(),
+            ),
+        )
+        self.env["res.partner"].invalidate_model()
+        _logger.info(
+            "key_account: CLV of %s customers (BG/NBD %s, GG %s)", len(ids), bg, gg
+        )
+        return True

@@ -1,0 +1,169 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+
+
+class KeyAccountWarningRule(models.Model):
+    """预警规则: a condition on the customer figures that raises a warning."""
+
+    _name = "key_account.warning.rule"
+    _description = "Customer Warning Rule"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    warning_type = fields.Selection(
+        [
+            ("no_order", "No Order for N Days"),
+            ("revenue_drop", "Revenue Down by X %"),
+            ("p_alive", "Probability Alive Below P"),
+            ("overdue", "Overdue Receivables Above an Amount"),
+            ("downgrade", "Grade Downgraded"),
+        ],
+        string="Condition",
+        required=True,
+    )
+    days = fields.Integer(
+        help="No order: days since the last confirmed order. Downgrade: how many "
+        "days a downgrade stays a warning."
+    )
+    threshold = fields.Float(
+        help="Revenue drop: percentage (20 = down 20 % on the previous 12 months). "
+        "Probability alive: between 0 and 1. Overdue: amount in the company "
+        "currency."
+    )
+    severity = fields.Selection(
+        [("low", "Low"), ("medium", "Medium"), ("high", "High")],
+        default="medium",
+        required=True,
+    )
+    activity_type_id = fields.Many2one(
+        "mail.activity.type",
+        string="Activity",
+        ondelete="set null",
+        default=lambda self: self.env.ref(
+            "mail.mail_activity_data_todo", raise_if_not_found=False
+        ),
+        help="The activity created for the account manager; none if empty.",
+    )
+    warning_count = fields.Integer(compute="_compute_warning_count", string="Open")
+
+    @api.constrains("warning_type", "days", "threshold")
+    def _check_parameters(self):
+        for rule in self:
+            kind = rule.warning_type
+            if kind in ("no_order", "downgrade") and rule.days <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "Warning rule %(rule)s needs a number of days.", rule=rule.name
+                    )
+                )
+            if kind == "p_alive" and not 0 < rule.threshold < 1:
+                raise ValidationError(
+                    self.env._(
+                        "Warning rule %(rule)s needs a probability between 0 and 1.",
+                        rule=rule.name,
+                    )
+                )
+            if kind in ("revenue_drop", "overdue") and rule.threshold <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "Warning rule %(rule)s needs a positive threshold.",
+                        rule=rule.name,
+                    )
+                )
+
+    def _compute_warning_count(self):
+        counts = dict(
+            self.env["key_account.warning"]._read_group(
+                [("rule_id", "in", self.ids), ("state", "=", "open")],
+                ["rule_id"],
+                ["__count"],
+            )
+        )
+        for rule in self:
+            rule.warning_count = counts.get(rule, 0)
+
+    def _matching_sql(self, today):
+        """SQL selecting (partner id, message) of the customers that match."""
+        self.ensure_one()
+        customers = SQL(
+            "p.is_company AND p.active AND p.parent_id IS NULL "
+            "AND COALESCE(p.ka_customer_type, 'end_customer') "
+            "IN ('end_customer', 'partner')"
+        )
+        kind = self.warning_type
+        if kind == "no_order":
+            return SQL(
+                "SELECT p.id, %(today)s - p.ka_last_order_date FROM res_partner p "
+                "WHERE %(customers)s AND p.ka_last_order_date < %(limit)s",
+                today=today,
+                customers=customers,
+                limit=today - timedelta(days=self.days),
+            )
+        if kind == "revenue_drop":
+            return SQL(
+                "SELECT p.id, p.ka_revenue_change_pct FROM res_partner p "
+                "WHERE %(customers)s AND p.ka_revenue_prev_12m > 0 "
+                "AND p.ka_revenue_change_pct <= %(pct)s",
+                customers=customers,
+                pct=-abs(self.threshold),
+            )
+        if kind == "p_alive":
+            return SQL(
+                "SELECT p.id, p.ka_p_alive FROM res_partner p "
+                "WHERE %(customers)s AND p.ka_p_alive IS NOT NULL "
+                "AND p.ka_order_count > 0 AND p.ka_p_alive < %(p)s",
+                customers=customers,
+                p=self.threshold,
+            )
+        if kind == "overdue":
+            return SQL(
+                "SELECT p.id, p.ka_overdue FROM res_partner p "
+                "WHERE %(customers)s AND p.ka_overdue > %(amount)s",
+                customers=customers,
+                amount=self.threshold,
+            )
+        return SQL(
+            "SELECT p.id, %(today)s - MAX(h.date)::date FROM res_partner p "
+            "JOIN key_account_grade_history h ON h.partner_id = p.id "
+            "WHERE %(customers)s AND h.direction = 'down' AND h.date >= %(since)s "
+            "GROUP BY p.id",
+            today=today,
+            customers=customers,
+            since=today - timedelta(days=self.days),
+        )
+
+    @api.model
+    def _run_rules(self, today=None):
+        """Open the warnings that match and close those that no longer do.
+
+        Per rule: one query for the matches, one for the open warnings, a
+        batch insert of the new warnings and of their activities. An open
+        warning is never raised twice. Returns (opened, closed).
+        """
+        today = today or fields.Date.context_today(self)
+        Warning = self.env["key_account.warning"].sudo()
+        self.env.flush_all()
+        opened = closed = 0
+        for rule in self.search([("active", "=", True)]):
+            self.env.cr.execute(rule._matching_sql(today))
+            matches = dict(self.env.cr.fetchall())
+            open_warnings = Warning.search(
+                [("rule_id", "=", rule.id), ("state", "=", "open")]
+            )
+            current = {w.partner_id.id: w for w in open_warnings}
+            new_ids = [pid for pid in matches if pid not in current]
+            gone = open_warnings.filtered(
+                lambda w, matches=matches: w.partner_id.id not in matches
+            )
+            if new_ids:
+                Warning._raise_warnings(rule, new_ids, matches, today)
+            if gone:
+                gone._close()
+            opened += len(new_ids)
+            closed += len(gone)
+        return opened, closed

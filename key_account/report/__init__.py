@@ -1,0 +1,2 @@
+from . import key_account_report
+from . import key_account_pareto_report

@@ -1,0 +1,109 @@
+from datetime import date, timedelta
+
+from odoo.tests import tagged
+
+from .common import KeyAccountCommon
+
+TODAY = date(2026, 6, 30)
+
+
+@tagged("post_install", "-at_install")
+class TestFigures(KeyAccountCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.product = cls._ka_product()
+        c = cls.customer_a
+        cls._ka_invoice(c, TODAY - timedelta(days=10), 50000)
+        cls._ka_invoice(c, TODAY - timedelta(days=100), 30000)
+        cls._ka_invoice(c, TODAY - timedelta(days=120), 5000, move_type="out_refund")
+        cls._ka_invoice(c, TODAY - timedelta(days=400), 100000)
+        # a draft invoice never counts
+        cls._ka_invoice(c, TODAY - timedelta(days=5), 999999, post=False)
+        cls._ka_order(c, cls.product, TODAY - timedelta(days=200), qty=3)
+        cls._ka_order(c, cls.product, TODAY - timedelta(days=20), qty=2)
+        cls._ka_order(c, cls.product, TODAY - timedelta(days=2), qty=9, confirm=False)
+        # contacts' invoices belong to their company
+        contact = cls.env["res.partner"].create(
+            {"name": "王经理", "parent_id": cls.customer_b.id}
+        )
+        cls._ka_invoice(contact, TODAY - timedelta(days=30), 20000)
+
+    def test_figures_from_posted_invoices_and_confirmed_orders(self):
+        self.env["key_account.refresh"]._refresh_figures(TODAY)
+        a = self.customer_a
+        self.assertEqual(a.ka_revenue_12m, 75000)
+        self.assertEqual(a.ka_revenue_prev_12m, 100000)
+        self.assertEqual(a.ka_revenue_change_pct, -25.0)
+        self.assertEqual(a.ka_order_count, 2)
+        self.assertEqual(a.ka_first_order_date, TODAY - timedelta(days=200))
+        self.assertEqual(a.ka_last_order_date, TODAY - timedelta(days=20))
+        self.assertEqual(a.ka_days_since_order, 20)
+        # (3 + 2) x (1000 - 600): both confirmed orders are in the last 12 months
+        self.assertEqual(a.ka_margin_12m, 2000)
+        # receivable: everything posted and unpaid, refunds deducted
+        self.assertEqual(a.ka_receivable, 50000 + 30000 - 5000 + 100000)
+        self.assertEqual(a.ka_overdue, a.ka_receivable)
+        self.assertEqual(self.customer_b.ka_revenue_12m, 20000)
+        self.assertFalse(self.customer_pool.ka_revenue_12m)
+
+    def test_refresh_is_set_wise(self):
+        """The number of queries does not depend on the number of customers."""
+        refresh = self.env["key_account.refresh"]
+        refresh.refresh_all(TODAY)  # warm the caches
+        cr = self.env.cr
+        before = cr.sql_log_count
+        refresh.refresh_all(TODAY)
+        small = cr.sql_log_count - before
+        for i in range(30):
+            customer = self._ka_customer(
+                f"批量客户{i}有限公司", self.sales_a, self.team_east
+            )
+            self._ka_invoice(customer, TODAY - timedelta(days=i + 1), 1000 + i)
+        self.env.flush_all()
+        before = cr.sql_log_count
+        refresh.refresh_all(TODAY)
+        large = cr.sql_log_count - before
+        # new customers get a grade (history rows are inserted in one batch)
+        self.assertLessEqual(large, small + 12)
+
+    def test_rfm_scores_and_segments(self):
+        refresh = self.env["key_account.refresh"]
+        refresh._refresh_figures(TODAY)
+        refresh._refresh_rfm(TODAY)
+        for partner in self.customer_a | self.customer_b:
+            self.assertIn(partner.ka_rfm_recency, range(1, 6))
+            self.assertIn(partner.ka_rfm_frequency, range(1, 6))
+            self.assertTrue(partner.ka_rfm_segment)
+        self.assertFalse(self.customer_pool.ka_rfm_segment)
+
+
+@tagged("post_install", "-at_install")
+class TestClv(KeyAccountCommon):
+    def test_clv_fitted_on_the_customer_base(self):
+        today = date.today()
+        customers = self.env["res.partner"]
+        for i in range(40):
+            customer = self._ka_customer(
+                f"回头客{i}有限公司", self.sales_a, self.team_east
+            )
+            customers |= customer
+            # purchases every (10 + i) days, stopping earlier for higher i
+            stop = 30 * (i % 8)
+            for k in range(1 + i % 5):
+                day = today - timedelta(days=stop + k * (10 + i))
+                self._ka_invoice(customer, day, 1000 + 100 * (i % 7) + 10 * k)
+        self.assertTrue(self.env["key_account.refresh"]._refresh_clv(today))
+        alive = customers.mapped("ka_p_alive")
+        self.assertTrue(all(0 <= p <= 1 for p in alive))
+        self.assertGreater(max(alive), min(alive))
+        buyers = customers.filtered(lambda c: c.ka_clv > 0)
+        self.assertTrue(buyers)
+        # five purchases each; one bought today, the other stopped 120 days ago
+        recent, lapsed = customers[24], customers[4]
+        self.assertGreater(recent.ka_p_alive, lapsed.ka_p_alive)
+        self.assertGreater(recent.ka_clv, lapsed.ka_clv)
+
+    def test_too_few_customers_does_not_fail(self):
+        self._ka_invoice(self.customer_a, date.today(), 100)
+        self.assertFalse(self.env["key_account.refresh"]._refresh_clv(date.today()))

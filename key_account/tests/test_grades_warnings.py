@@ -1,0 +1,129 @@
+from datetime import date, timedelta
+
+from odoo.exceptions import ValidationError
+from odoo.tests import tagged
+
+from .common import KeyAccountCommon
+
+TODAY = date(2026, 6, 30)
+
+
+@tagged("post_install", "-at_install")
+class TestGradesAndWarnings(KeyAccountCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # our own rules only
+        cls.env["key_account.grade.rule"].search([]).active = False
+        cls.env["key_account.warning.rule"].search([]).active = False
+        Rule = cls.env["key_account.grade.rule"]
+        cls.rule_a = Rule.create(
+            {
+                "name": "大于五万",
+                "sequence": 1,
+                "grade_id": cls.grade_a.id,
+                "domain": "[('ka_revenue_12m', '>=', 50000)]",
+            }
+        )
+        cls.rule_c = Rule.create(
+            {"name": "其余", "sequence": 5, "grade_id": cls.grade_c.id, "domain": "[]"}
+        )
+        cls._ka_invoice(cls.customer_a, TODAY - timedelta(days=3), 80000)
+        cls._ka_invoice(cls.customer_b, TODAY - timedelta(days=3), 1000)
+        cls._ka_invoice(cls.customer_b, TODAY - timedelta(days=500), 9000)
+
+    def _refresh(self):
+        refresh = self.env["key_account.refresh"]
+        refresh._refresh_figures(TODAY)
+        self.env["key_account.grade.rule"]._apply_rules()
+
+    def test_first_matching_rule_wins_and_history_is_kept(self):
+        self._refresh()
+        self.assertEqual(self.customer_a.ka_grade_id, self.grade_a)
+        self.assertEqual(self.customer_b.ka_grade_id, self.grade_c)
+        history = self.customer_a.ka_grade_history_ids
+        self.assertEqual(len(history), 1)
+        self.assertEqual(history.rule_id, self.rule_a)
+        self.assertEqual(history.direction, "new")
+        # running again changes nothing and records nothing
+        self.env["key_account.grade.rule"]._apply_rules()
+        self.assertEqual(len(self.customer_a.ka_grade_history_ids), 1)
+
+    def test_downgrade_is_recorded(self):
+        self._refresh()
+        self.rule_a.domain = "[('ka_revenue_12m', '>=', 90000)]"
+        self.env["key_account.grade.rule"]._apply_rules()
+        last = self.customer_a.ka_grade_history_ids[0]
+        self.assertEqual(
+            (last.old_grade_id, last.new_grade_id, last.direction),
+            (self.grade_a, self.grade_c, "down"),
+        )
+
+    def test_locked_grade_is_kept(self):
+        self.customer_b.write({"ka_grade_id": self.grade_a.id, "ka_grade_locked": True})
+        manual = self.customer_b.ka_grade_history_ids
+        self.assertEqual(len(manual), 1)
+        self.assertFalse(manual.rule_id)
+        self.assertEqual(manual.user_id, self.env.user)
+        self._refresh()
+        self.assertEqual(self.customer_b.ka_grade_id, self.grade_a)
+
+    def test_bad_rule_is_refused(self):
+        with self.assertRaises(ValidationError):
+            self.rule_c.domain = "[('no_such_field', '=', 1)]"
+
+    def test_warnings_open_once_and_close(self):
+        rule = self.env["key_account.warning.rule"].create(
+            {
+                "name": "收入下滑",
+                "warning_type": "revenue_drop",
+                "threshold": 50,
+                "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id,
+            }
+        )
+        self._refresh()
+        Rule = self.env["key_account.warning.rule"]
+        opened, closed = Rule._run_rules(TODAY)
+        self.assertEqual((opened, closed), (1, 0))
+        warning = self.customer_b.ka_warning_ids
+        self.assertEqual(warning.rule_id, rule)
+        self.assertEqual(warning.user_id, self.sales_b)
+        self.assertEqual(warning.value, -88.89)
+        self.assertEqual(self.customer_b.ka_warning_count, 1)
+        activity = warning.activity_id
+        self.assertEqual(activity.user_id, self.sales_b)
+        self.assertEqual(activity.res_id, self.customer_b.id)
+        # a second run raises nothing twice
+        self.assertEqual(Rule._run_rules(TODAY), (0, 0))
+        self.assertEqual(
+            self.env["mail.activity"].search_count(
+                [("res_model", "=", "res.partner"), ("res_id", "=", self.customer_b.id)]
+            ),
+            1,
+        )
+        # revenue recovers: the warning closes and its activity goes
+        self._ka_invoice(self.customer_b, TODAY - timedelta(days=1), 50000)
+        self._refresh()
+        self.assertEqual(Rule._run_rules(TODAY), (0, 1))
+        self.assertEqual(warning.state, "closed")
+        self.assertFalse(activity.exists())
+
+    def test_warning_rule_parameters_are_checked(self):
+        with self.assertRaises(ValidationError):
+            self.env["key_account.warning.rule"].create(
+                {"name": "坏规则", "warning_type": "p_alive", "threshold": 2}
+            )
+
+    def test_no_order_overdue_and_downgrade_rules(self):
+        Rule = self.env["key_account.warning.rule"]
+        product = self._ka_product()
+        self._ka_order(self.customer_a, product, TODAY - timedelta(days=200))
+        Rule.create({"name": "久未下单", "warning_type": "no_order", "days": 90})
+        Rule.create({"name": "逾期", "warning_type": "overdue", "threshold": 50000})
+        Rule.create({"name": "降级", "warning_type": "downgrade", "days": 30})
+        self._refresh()
+        self.rule_a.domain = "[('ka_revenue_12m', '>=', 90000)]"
+        self.env["key_account.grade.rule"]._apply_rules()
+        self.env["key_account.warning.rule"]._run_rules(TODAY)
+        kinds = set(self.customer_a.ka_warning_ids.mapped("warning_type"))
+        self.assertEqual(kinds, {"no_order", "overdue", "downgrade"})
