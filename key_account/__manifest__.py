@@ -14,6 +14,7 @@
         "contacts",
         "crm",
         "l10n_cn_city",
+        "partner_contact_birthdate",
     ],
     "external_dependencies": {
         "python": ["python-stdnum", "pypinyin", "scipy", "numpy"]

@@ -7,3 +7,4 @@ from . import test_duplicates
 from . import test_handover
 from . import test_performance
 from . import test_ui
+from . import test_reports

@@ -44,3 +44,23 @@ class TestPartnerMasterData(KeyAccountCommon):
             }
         )
         self.assertTrue(foreign.mobile, "foreign numbers follow their own rules")
+
+    def test_contact_person_fields(self):
+        contact = self.env["res.partner"].create(
+            {
+                "name": "王经理",
+                "parent_id": self.customer_a.id,
+                "ka_department": "信息中心",
+                "function": "主任",
+                "ka_decision_role": "decision_maker",
+                "ka_is_primary_contact": True,
+                "birthdate_date": "1980-08-15",
+                "ka_hobbies": "围棋",
+                "ka_home_phone": "021-62345678",
+            }
+        )
+        self.assertEqual(contact.commercial_partner_id, self.customer_a)
+        self.assertEqual(str(contact.birthdate_date), "1980-08-15")
+        self.assertIn(contact, self.customer_a.child_ids)
+        # a contact person is never in the public pool, only companies are
+        self.assertFalse(contact.ka_in_pool)
