@@ -30,5 +30,22 @@ await page.waitForSelector(".o_form_view .o_notebook");
 await page.click(".o_notebook .nav-link[name=key_account]");
 await page.waitForTimeout(500);
 await page.screenshot({ path: out });
-await browser.close();
 console.log(out);
+
+// the other screens of the README, when no single output file was asked for
+if (!process.argv[3]) {
+    const shots = [
+        ["key_account.res_partner_action_pool", ".o_kanban_view", "screenshot_pool_zh.png"],
+        ["key_account.key_account_report_action", ".o_pivot", "screenshot_analysis_zh.png"],
+        ["key_account.key_account_grade_rule_action", ".o_list_view", "screenshot_grade_rules_zh.png"],
+    ];
+    for (const [action, selector, file] of shots) {
+        await page.goto(`${base}/odoo/action-${action}`);
+        await page.waitForSelector(selector);
+        await page.waitForTimeout(800);
+        const path = `key_account/static/description/${file}`;
+        await page.screenshot({ path });
+        console.log(path);
+    }
+}
+await browser.close();

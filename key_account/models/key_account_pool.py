@@ -65,6 +65,16 @@ class KeyAccountPool(models.AbstractModel):
                     names=", ".join(not_companies.mapped("display_name")),
                 )
             )
+        own = partners.filtered(
+            lambda p: p.id in self.env["res.partner"]._ka_own_company_partner_ids()
+        )
+        if own:
+            raise UserError(
+                self.env._(
+                    "%(names)s is one of our own companies, not a customer.",
+                    names=", ".join(own.mapped("display_name")),
+                )
+            )
 
     @api.model
     def claim(self, partners, user=None):

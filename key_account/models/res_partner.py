@@ -344,10 +344,19 @@ class ResPartner(models.Model):
 
     @api.depends("user_id", "is_company", "parent_id")
     def _compute_ka_in_pool(self):
+        own = set(self._ka_own_company_partner_ids())
         for partner in self:
             partner.ka_in_pool = (
-                partner.is_company and not partner.parent_id and not partner.user_id
+                partner.is_company
+                and not partner.parent_id
+                and not partner.user_id
+                and partner._origin.id not in own
             )
+
+    @api.model
+    def _ka_own_company_partner_ids(self):
+        """Our own companies are never customers in the pool."""
+        return self.env["res.company"].sudo().search([]).partner_id.ids
 
     def _search_ka_in_pool(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
@@ -356,10 +365,11 @@ class ResPartner(models.Model):
             ("is_company", "=", True),
             ("parent_id", "=", False),
             ("user_id", "=", False),
+            ("id", "not in", self._ka_own_company_partner_ids()),
         ]
         if (operator == "=") == value:
             return in_pool
-        return ["!", "&", "&"] + in_pool
+        return ["!", "&", "&", "&"] + in_pool
 
     def _compute_ka_warning_count(self):
         counts = dict(

@@ -40,6 +40,17 @@ class TestPool(KeyAccountCommon):
         )
         self.assertIn(self.customer_pool, mine)
 
+    def test_own_company_is_never_in_the_pool(self):
+        own = self.env.company.partner_id
+        own.user_id = False
+        self.assertFalse(own.ka_in_pool)
+        pool = self.env["res.partner"].search([("ka_in_pool", "=", True)])
+        self.assertNotIn(own, pool)
+        self.assertIn(self.customer_pool, pool)
+        self.assertIn(own, self.env["res.partner"].search([("ka_in_pool", "=", False)]))
+        with self.assertRaisesRegex(UserError, "own companies"):
+            self.pool.with_user(self.sales_a).claim(own)
+
     def test_cannot_claim_a_customer_with_a_manager(self):
         with self.assertRaisesRegex(UserError, "already has an account manager"):
             self.pool.with_user(self.sales_b).claim(self.customer_a.sudo())
