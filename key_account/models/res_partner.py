@@ -356,7 +356,8 @@ class ResPartner(models.Model):
     @api.model
     def _ka_own_company_partner_ids(self):
         """Our own companies are never customers in the pool."""
-        return self.env["res.company"].sudo().search([]).partner_id.ids
+        companies = self.env["res.company"].sudo().with_context(active_test=False)
+        return companies.search([("partner_id", "!=", False)]).partner_id.ids
 
     def _search_ka_in_pool(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
