@@ -283,12 +283,17 @@ cmd_bench() {
         say "creating the benchmark database $db (no demo data; log in $STATE/log/bench-install.log)"
         odoo -d "$db" -i "$MODULES" --without-demo=all --stop-after-init \
             --logfile="$STATE/log/bench-install.log" || die "creating $db failed"
+    else
+        # the addons may have changed since the data was generated: update them
+        say "updating $MODULES in $db (log in $STATE/log/bench-install.log)"
+        odoo -d "$db" -u "$MODULES" --stop-after-init \
+            --logfile="$STATE/log/bench-install.log" || die "updating $db failed"
     fi
     say "benchmarks (JSON lines on stdout; Odoo's log in $STATE/log/bench.log)"
     PYTHONPATH="$ODOO_SRC" "$PY" "$ROOT/tests/bench/run_bench.py" "$@" \
         --addons-path="$(addons_path)" --db_host="$DB_HOST" --db_port="$DB_PORT" \
         --db_user="$DB_USER" --db_password="$DB_PASSWORD" --data-dir="$STATE/data" \
-        -d "$db" --logfile="$STATE/log/bench.log"
+        --database="$db" --logfile="$STATE/log/bench.log"
 }
 
 # make i18n ADDON=key_account: export the addon's .pot from a scratch database

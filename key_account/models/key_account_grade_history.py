@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 
 class KeyAccountGradeHistory(models.Model):
@@ -38,20 +39,42 @@ class KeyAccountGradeHistory(models.Model):
 
     @api.model
     def _record_bulk(self, changes, reason=None):
-        """changes: (partner id, old grade id, new grade id, rule id) tuples."""
+        """changes: (partner id, old grade id, new grade id, rule id) tuples.
+
+        One INSERT for the whole batch, whatever its size: the nightly grading
+        of a new customer base writes one row per customer.
+        """
         if not changes:
             return self
         reason = reason or self.env._("Grade rules")
-        return self.create(
-            [
-                {
-                    "partner_id": pid,
-                    "old_grade_id": old,
-                    "new_grade_id": new,
-                    "rule_id": rule,
-                    "user_id": self.env.uid,
-                    "reason": reason,
-                }
-                for pid, old, new, rule in changes
-            ]
+        now = fields.Datetime.now()
+        pids, olds, news, rules = (list(col) for col in zip(*changes, strict=True))
+        self.env.cr.execute(
+            SQL(
+                """
+            INSERT INTO key_account_grade_history
+                   (partner_id, old_grade_id, new_grade_id, rule_id, user_id, reason,
+                    date, direction, create_uid, create_date, write_uid, write_date)
+            SELECT v.pid, v.old, v.new, v.rule, %(uid)s, %(reason)s, %(now)s,
+                   CASE WHEN v.old IS NULL THEN 'new'
+                        WHEN gn.id IS NOT NULL AND gn.sequence < go.sequence THEN 'up'
+                        ELSE 'down' END,
+                   %(uid)s, %(now)s, %(uid)s, %(now)s
+              FROM unnest(%(pids)s::int[], %(olds)s::int[], %(news)s::int[],
+                          %(rules)s::int[]) AS v(pid, old, new, rule)
+              LEFT JOIN key_account_grade go ON go.id = v.old
+              LEFT JOIN key_account_grade gn ON gn.id = v.new
+            RETURNING id
+            """,
+                uid=self.env.uid,
+                reason=reason,
+                now=now,
+                pids=pids,
+                olds=[old or None for old in olds],
+                news=[new or None for new in news],
+                rules=[rule or None for rule in rules],
+            )
         )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        self.env["res.partner"].invalidate_model(["ka_grade_history_ids"])
+        return self.browse(ids)

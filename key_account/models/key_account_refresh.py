@@ -13,6 +13,8 @@ _logger = logging.getLogger(__name__)
 
 # minimum number of repeat buyers before the CLV models are fitted
 CLV_MIN_REPEAT_CUSTOMERS = 20
+# customers the CLV models are fitted on (a random sample beyond it)
+CLV_FIT_SAMPLE = 20000
 
 
 class KeyAccountRefresh(models.AbstractModel):
@@ -103,29 +105,45 @@ class KeyAccountRefresh(models.AbstractModel):
                    AND a.account_type = 'asset_receivable'
                    AND NOT l.reconciled
                  GROUP BY l.partner_id
+            ), new AS (
+                SELECT c.id,
+                       COALESCE(inv.rev12, 0) AS rev12,
+                       COALESCE(inv.rev_prev, 0) AS rev_prev,
+                       CASE WHEN COALESCE(inv.rev_prev, 0) > 0
+                            THEN ROUND(
+                                (100 * (COALESCE(inv.rev12, 0) - inv.rev_prev)
+                                 / inv.rev_prev)::numeric, 2)::float8
+                            ELSE 0 END AS change_pct,
+                       COALESCE(so.margin12, 0) AS margin12,
+                       COALESCE(so.orders, 0) AS orders,
+                       so.first_order, so.last_order,
+                       COALESCE(ar.receivable, 0) AS receivable,
+                       COALESCE(ar.overdue, 0) AS overdue
+                  FROM customers c
+                  LEFT JOIN inv ON inv.pid = c.id
+                  LEFT JOIN so ON so.pid = c.id
+                  LEFT JOIN ar ON ar.pid = c.id
             )
             UPDATE res_partner p
-               SET ka_revenue_12m = COALESCE(inv.rev12, 0),
-                   ka_revenue_prev_12m = COALESCE(inv.rev_prev, 0),
-                   ka_revenue_change_pct = CASE
-                       WHEN COALESCE(inv.rev_prev, 0) > 0
-                       THEN ROUND(
-                           (100 * (COALESCE(inv.rev12, 0) - inv.rev_prev)
-                            / inv.rev_prev)::numeric, 2)
-                       ELSE 0 END,
-                   ka_margin_12m = COALESCE(so.margin12, 0),
-                   ka_order_count = COALESCE(so.orders, 0),
-                   ka_first_order_date = so.first_order,
-                   ka_last_order_date = so.last_order,
-                   ka_days_since_order = %(today)s - so.last_order,
-                   ka_receivable = COALESCE(ar.receivable, 0),
-                   ka_overdue = COALESCE(ar.overdue, 0),
-                   ka_figures_date = NOW() AT TIME ZONE 'UTC'
-              FROM customers c
-              LEFT JOIN inv ON inv.pid = c.id
-              LEFT JOIN so ON so.pid = c.id
-              LEFT JOIN ar ON ar.pid = c.id
-             WHERE p.id = c.id
+               SET ka_revenue_12m = n.rev12,
+                   ka_revenue_prev_12m = n.rev_prev,
+                   ka_revenue_change_pct = n.change_pct,
+                   ka_margin_12m = n.margin12,
+                   ka_order_count = n.orders,
+                   ka_first_order_date = n.first_order,
+                   ka_last_order_date = n.last_order,
+                   ka_receivable = n.receivable,
+                   ka_overdue = n.overdue
+              FROM new n
+             WHERE p.id = n.id
+               -- only the customers whose figures changed: no new row version
+               -- (and index entries) for the others
+               AND (p.ka_revenue_12m, p.ka_revenue_prev_12m, p.ka_revenue_change_pct,
+                    p.ka_margin_12m, p.ka_order_count, p.ka_first_order_date,
+                    p.ka_last_order_date, p.ka_receivable, p.ka_overdue)
+                   IS DISTINCT FROM
+                   (n.rev12, n.rev_prev, n.change_pct, n.margin12, n.orders,
+                    n.first_order, n.last_order, n.receivable, n.overdue)
             """,
                 d12=d12,
                 d24=d24,
@@ -133,7 +151,10 @@ class KeyAccountRefresh(models.AbstractModel):
             )
         )
         _logger.info(
-            "key_account: figures of %s customers refreshed", self.env.cr.rowcount
+            "key_account: figures refreshed, %s customers changed", self.env.cr.rowcount
+        )
+        self.env["ir.config_parameter"].sudo().set_param(
+            "key_account.figures_date", fields.Date.to_string(today)
         )
         self.env["res.partner"].invalidate_model()
 
@@ -268,8 +289,15 @@ class KeyAccountRefresh(models.AbstractModel):
         params = self.env["ir.config_parameter"].sudo()
         horizon_days = int(params.get_param("key_account.clv_horizon_days", 365))
         discount = float(params.get_param("key_account.clv_monthly_discount", 0.01))
-        bg = clv.fit_bgnbd(freq, rec, age)
-        gg = clv.fit_gamma_gamma(freq[repeat], money[repeat])
+        # the models have 4 and 3 parameters: a random sample of the customer
+        # base estimates them as well as the whole base, in a fraction of the time
+        rng = np.random.default_rng(0)
+        fit = np.arange(len(ids))
+        if len(fit) > CLV_FIT_SAMPLE:
+            fit = np.sort(rng.choice(fit, CLV_FIT_SAMPLE, replace=False))
+        fit_repeat = fit[repeat[fit]]
+        bg = clv.fit_bgnbd(freq[fit], rec[fit], age[fit])
+        gg = clv.fit_gamma_gamma(freq[fit_repeat], money[fit_repeat])
         p_alive = clv.probability_alive(bg, freq, rec, age)
         expected = clv.expected_purchases(bg, horizon_days / 7.0, freq, rec, age)
         # customers without repeat purchases get the population's mean order value
@@ -293,6 +321,8 @@ class KeyAccountRefresh(models.AbstractModel):
               FROM unnest(%s::int[], %s::float8[], %s::float8[], %s::float8[])
                    AS v(id, p_alive, expected, clv)
              WHERE p.id = v.id
+               AND (p.ka_p_alive, p.ka_expected_purchases, p.ka_clv)
+                   IS DISTINCT FROM (v.p_alive, v.expected, v.clv)
             """,
             (
                 ids.tolist(),

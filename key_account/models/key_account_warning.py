@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 
 class KeyAccountWarning(models.Model):
@@ -49,49 +50,80 @@ class KeyAccountWarning(models.Model):
 
     @api.model
     def _raise_warnings(self, rule, partner_ids, values, today):
-        partners = self.env["res.partner"].browse(partner_ids)
-        warnings = self.create(
-            [
-                {
-                    "partner_id": partner.id,
-                    "rule_id": rule.id,
-                    "user_id": partner.user_id.id,
-                    "team_id": partner.team_id.id,
-                    "date": today,
-                    "value": float(values.get(partner.id) or 0),
-                }
-                for partner in partners
-            ]
+        """Open warnings of ``rule`` for ``partner_ids`` and one activity each
+        for their account managers: one INSERT for the warnings, one for the
+        activities and one UPDATE linking them, whatever the number."""
+        if not partner_ids:
+            return self.browse()
+        now = fields.Datetime.now()
+        uid = self.env.uid
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+            INSERT INTO key_account_warning
+                   (partner_id, rule_id, user_id, team_id, warning_type, severity,
+                    state, date, value, create_uid, create_date, write_uid, write_date)
+            SELECT p.id, %(rule)s, p.user_id, p.team_id, %(kind)s, %(severity)s,
+                   'open', %(today)s, COALESCE(v.value, 0),
+                   %(uid)s, %(now)s, %(uid)s, %(now)s
+              FROM unnest(%(pids)s::int[], %(values)s::float8[]) AS v(pid, value)
+              JOIN res_partner p ON p.id = v.pid
+            RETURNING id
+            """,
+                rule=rule.id,
+                kind=rule.warning_type,
+                severity=rule.severity,
+                today=today,
+                uid=uid,
+                now=now,
+                pids=list(partner_ids),
+                values=[
+                    float(values[pid]) if values.get(pid) is not None else None
+                    for pid in partner_ids
+                ],
+            )
         )
-        with_user = warnings.filtered("user_id")
-        if rule.activity_type_id and with_user:
-            model_id = self.env["ir.model"]._get_id("res.partner")
-            activities = (
-                self.env["mail.activity"]
-                .sudo()
-                .with_context(mail_activity_quick_update=True)
-                .create(
-                    [
-                        {
-                            "res_model_id": model_id,
-                            "res_id": warning.partner_id.id,
-                            "user_id": warning.user_id.id,
-                            "activity_type_id": rule.activity_type_id.id,
-                            "date_deadline": today,
-                            "summary": self.env._("Warning: %(rule)s", rule=rule.name),
-                        }
-                        for warning in with_user
-                    ]
+        warnings = self.browse([row[0] for row in self.env.cr.fetchall()])
+        if rule.activity_type_id:
+            # mail.activity rows as the ORM would write them for a system
+            # activity (automated, no assignment e-mail); res_name is the
+            # customer's display name
+            self.env.cr.execute(
+                SQL(
+                    """
+                WITH act AS (
+                    INSERT INTO mail_activity
+                           (res_model_id, res_model, res_id, res_name,
+                            activity_type_id, user_id, user_tz, summary,
+                            date_deadline, automated, active,
+                            create_uid, create_date, write_uid, write_date)
+                    SELECT %(model_id)s, 'res.partner', w.partner_id, p.complete_name,
+                           %(type)s, w.user_id, u_partner.tz, %(summary)s,
+                           %(today)s, TRUE, TRUE, %(uid)s, %(now)s, %(uid)s, %(now)s
+                      FROM key_account_warning w
+                      JOIN res_partner p ON p.id = w.partner_id
+                      JOIN res_users u ON u.id = w.user_id
+                      JOIN res_partner u_partner ON u_partner.id = u.partner_id
+                     WHERE w.id = ANY(%(ids)s)
+                    RETURNING id, res_id
+                )
+                UPDATE key_account_warning w
+                   SET activity_id = act.id
+                  FROM act
+                 WHERE w.id = ANY(%(ids)s) AND w.partner_id = act.res_id
+                """,
+                    model_id=self.env["ir.model"]._get_id("res.partner"),
+                    type=rule.activity_type_id.id,
+                    summary=self.env._("Warning: %(rule)s", rule=rule.name),
+                    today=today,
+                    uid=uid,
+                    now=now,
+                    ids=warnings.ids,
                 )
             )
-            # one UPDATE for the whole batch, not one per warning
-            self.env.cr.execute(
-                "UPDATE key_account_warning w SET activity_id = v.activity "
-                "FROM unnest(%s::int[], %s::int[]) AS v(warning, activity) "
-                "WHERE w.id = v.warning",
-                (with_user.ids, activities.ids),
-            )
-            warnings.invalidate_recordset(["activity_id"])
+            self.env["mail.activity"].invalidate_model()
+        self.invalidate_model()
         return warnings
 
     def _close(self):

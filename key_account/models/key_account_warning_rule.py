@@ -152,13 +152,15 @@ class KeyAccountWarningRule(models.Model):
         for rule in self.search([("active", "=", True)]):
             self.env.cr.execute(rule._matching_sql(today))
             matches = dict(self.env.cr.fetchall())
-            open_warnings = Warning.search(
-                [("rule_id", "=", rule.id), ("state", "=", "open")]
+            self.env.cr.execute(
+                "SELECT partner_id, id FROM key_account_warning "
+                "WHERE rule_id = %s AND state = 'open'",
+                (rule.id,),
             )
-            current = {w.partner_id.id: w for w in open_warnings}
+            current = dict(self.env.cr.fetchall())
             new_ids = [pid for pid in matches if pid not in current]
-            gone = open_warnings.filtered(
-                lambda w, matches=matches: w.partner_id.id not in matches
+            gone = Warning.browse(
+                [wid for pid, wid in current.items() if pid not in matches]
             )
             if new_ids:
                 Warning._raise_warnings(rule, new_ids, matches, today)
