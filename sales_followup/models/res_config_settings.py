@@ -1,0 +1,25 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    sf_checkin_radius_m = fields.Integer(
+        string="Check-in Radius (m)",
+        config_parameter="sales_followup.checkin_radius_m",
+        default=500,
+        help="A check-in farther than this from the customer's location is flagged.",
+    )
+    sf_visit_plan_lead_days = fields.Integer(
+        string="Plan Visits Days Ahead",
+        config_parameter="sales_followup.visit_plan_lead_days",
+        default=7,
+        help="The nightly run plans a customer's next visit this many days before "
+        "it is due.",
+    )
+    sf_followup_period_days = fields.Integer(
+        string="Follow-up Period (days)",
+        config_parameter="sales_followup.followup_period_days",
+        default=30,
+        help="Each key account needs at least one done follow-up in this period.",
+    )

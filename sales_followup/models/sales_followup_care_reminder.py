@@ -1,0 +1,292 @@
+import logging
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from .sales_followup_care_occasion import occurrences
+from .sales_followup_visit_plan import business_today
+
+_logger = logging.getLogger(__name__)
+
+PARAM_BIRTHDAY_DAYS = "sales_followup.birthday_days_before"
+DEFAULT_BIRTHDAY_DAYS = 3
+
+
+class SalesFollowupCareReminder(models.Model):
+    _name = "sales_followup.care.reminder"
+    _description = "Care Reminder"
+    _order = "occasion_date desc, id desc"
+
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer or Contact",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        readonly=True,
+    )
+    commercial_partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        ondelete="cascade",
+        index=True,
+        readonly=True,
+    )
+    kind = fields.Selection(
+        [
+            ("birthday", "Birthday"),
+            ("anniversary", "Company Anniversary"),
+            ("occasion", "Holiday"),
+        ],
+        required=True,
+        readonly=True,
+    )
+    occasion_id = fields.Many2one(
+        "sales_followup.care.occasion", ondelete="cascade", readonly=True
+    )
+    key = fields.Char(
+        required=True,
+        readonly=True,
+        help="birthday or occasion-<id>: with the customer and the date, what "
+        "makes a reminder unique.",
+    )
+    occasion_date = fields.Date(string="Date", required=True, readonly=True)
+    user_id = fields.Many2one(
+        "res.users", string="Account Manager", ondelete="set null", readonly=True
+    )
+    activity_id = fields.Many2one("mail.activity", ondelete="set null", readonly=True)
+
+    _sql_constraints = [
+        (
+            "reminder_uniq",
+            "unique(partner_id, key, occasion_date)",
+            "A customer is reminded once per occasion.",
+        ),
+    ]
+
+    @api.depends("partner_id", "key", "occasion_date")
+    def _compute_display_name(self):
+        for reminder in self:
+            reminder.display_name = (
+                f"{reminder.partner_id.display_name} {reminder.occasion_date}"
+            )
+
+    # ------------------------------------------------------------------
+    # nightly run
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_care_reminders(self):
+        self._run_care_reminders()
+
+    @api.model
+    def _run_care_reminders(self, today=None):
+        """One activity for the account manager N days before each birthday of a
+        customer's contact, each customer anniversary, and each holiday of
+        every key account.
+
+        Set-wise: one SELECT of the birthdays, one of the key accounts, one of
+        the reminders already made, one INSERT of the activities and one of
+        the reminders, whatever the number of customers. Idempotent: a reminder
+        is logged with a unique (partner, occasion, date).
+        Returns the number of activities created.
+        """
+        today = today or business_today(self.env)
+        self.env.flush_all()
+        candidates = (
+            self._care_birthdays(today)
+            + self._care_anniversaries(today)
+            + self._care_holidays(today)
+        )
+        if not candidates:
+            return 0
+        self.env.cr.execute(
+            SQL(
+                "SELECT partner_id, key, occasion_date "
+                "FROM sales_followup_care_reminder WHERE occasion_date >= %s",
+                today,
+            )
+        )
+        done = set(self.env.cr.fetchall())
+        todo = []
+        for cand in candidates:
+            ident = (cand["partner_id"], cand["key"], cand["occasion_date"])
+            if ident not in done:
+                done.add(ident)
+                todo.append(cand)
+        if not todo:
+            return 0
+        activities = self.env["mail.activity"]._sf_create_for_partners(
+            [
+                (
+                    cand["partner_id"],
+                    cand["user_id"],
+                    cand["activity_type_id"],
+                    cand["occasion_date"],
+                    cand["summary"],
+                )
+                for cand in todo
+            ]
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+            INSERT INTO sales_followup_care_reminder (
+                partner_id, commercial_partner_id, kind, occasion_id, key,
+                occasion_date, user_id, activity_id,
+                create_uid, write_uid, create_date, write_date)
+            SELECT v.pid, v.cid, v.kind, v.oid, v.key, v.day, v.uid, v.aid,
+                   %(uid)s, %(uid)s, %(now)s, %(now)s
+              FROM unnest(%(pids)s::int[], %(cids)s::int[], %(kinds)s::varchar[],
+                          %(oids)s::int[], %(keys)s::varchar[], %(days)s::date[],
+                          %(uids)s::int[], %(aids)s::int[])
+                   AS v(pid, cid, kind, oid, key, day, uid, aid)
+            ON CONFLICT DO NOTHING
+            """,
+                uid=self.env.uid,
+                now=fields.Datetime.now(),
+                pids=[c["partner_id"] for c in todo],
+                cids=[c["commercial_partner_id"] for c in todo],
+                kinds=[c["kind"] for c in todo],
+                oids=[c.get("occasion_id") for c in todo],
+                keys=[c["key"] for c in todo],
+                days=[c["occasion_date"] for c in todo],
+                uids=[c["user_id"] for c in todo],
+                aids=activities.ids,
+            )
+        )
+        self.invalidate_model()
+        _logger.info("sales_followup care: %s reminders", len(todo))
+        return len(todo)
+
+    @api.model
+    def _birthday_days_before(self):
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param(PARAM_BIRTHDAY_DAYS, DEFAULT_BIRTHDAY_DAYS)
+        )
+        try:
+            return max(int(value), 0)
+        except (TypeError, ValueError):
+            return DEFAULT_BIRTHDAY_DAYS
+
+    @api.model
+    def _care_birthdays(self, today):
+        """Contacts of customers with an account manager whose birthday
+        (Gregorian, or lunar when marked) falls within the next N days."""
+        end = today + timedelta(days=self._birthday_days_before())
+        self.env.cr.execute(
+            """
+            SELECT c.id, c.commercial_partner_id, cp.user_id,
+                   EXTRACT(MONTH FROM c.birthdate_date)::int,
+                   EXTRACT(DAY FROM c.birthdate_date)::int,
+                   COALESCE(c.sf_birthday_lunar, FALSE)
+              FROM res_partner c
+              JOIN res_partner cp ON cp.id = c.commercial_partner_id
+             WHERE c.active AND c.birthdate_date IS NOT NULL
+               AND NOT c.is_company
+               AND cp.active AND cp.user_id IS NOT NULL
+            """
+        )
+        rows = self.env.cr.fetchall()
+        care_type = self.env.ref("sales_followup.mail_activity_type_care").id
+        found = []
+        for pid, cid, uid, month, day, lunar in rows:
+            for when in occurrences(month, day, lunar, today, end):
+                found.append(
+                    {
+                        "partner_id": pid,
+                        "commercial_partner_id": cid,
+                        "user_id": uid,
+                        "kind": "birthday",
+                        "key": "birthday",
+                        "occasion_date": when,
+                        "activity_type_id": care_type,
+                        "summary": self.env._("Birthday on %(date)s", date=when),
+                    }
+                )
+        return found
+
+    @api.model
+    def _care_anniversaries(self, today):
+        """Customers with an account manager whose anniversary (founding day
+        or start of the cooperation) falls within the next N days."""
+        end = today + timedelta(days=self._birthday_days_before())
+        self.env.cr.execute(
+            """
+            SELECT id, user_id, sf_anniversary_date
+              FROM res_partner
+             WHERE active AND parent_id IS NULL AND user_id IS NOT NULL
+               AND sf_anniversary_date IS NOT NULL
+            """
+        )
+        rows = self.env.cr.fetchall()
+        care_type = self.env.ref("sales_followup.mail_activity_type_care").id
+        found = []
+        for pid, uid, since in rows:
+            for when in occurrences(since.month, since.day, False, today, end):
+                if when.year <= since.year:
+                    continue
+                found.append(
+                    {
+                        "partner_id": pid,
+                        "commercial_partner_id": pid,
+                        "user_id": uid,
+                        "kind": "anniversary",
+                        "key": "anniversary",
+                        "occasion_date": when,
+                        "activity_type_id": care_type,
+                        "summary": self.env._(
+                            "%(years)s years anniversary on %(date)s",
+                            years=when.year - since.year,
+                            date=when,
+                        ),
+                    }
+                )
+        return found
+
+    @api.model
+    def _care_holidays(self, today):
+        """Every key account (grade and account manager) for each holiday whose
+        date falls within its reminder days."""
+        due = []
+        for occasion in self.env["sales_followup.care.occasion"].search(
+            [("active", "=", True)]
+        ):
+            end = today + timedelta(days=occasion.days_before)
+            for when in occurrences(
+                occasion.month, occasion.day, occasion.lunar, today, end
+            ):
+                due.append((occasion, when))
+        if not due:
+            return []
+        self.env.cr.execute(
+            """
+            SELECT id, user_id
+              FROM res_partner
+             WHERE active AND parent_id IS NULL
+               AND user_id IS NOT NULL AND ka_grade_id IS NOT NULL
+            """
+        )
+        accounts = self.env.cr.fetchall()
+        found = []
+        for occasion, when in due:
+            summary = self.env._(
+                "%(occasion)s greetings (%(date)s)", occasion=occasion.name, date=when
+            )
+            for pid, uid in accounts:
+                found.append(
+                    {
+                        "partner_id": pid,
+                        "commercial_partner_id": pid,
+                        "user_id": uid,
+                        "kind": "occasion",
+                        "occasion_id": occasion.id,
+                        "key": f"occasion-{occasion.id}",
+                        "occasion_date": when,
+                        "activity_type_id": occasion.activity_type_id.id,
+                        "summary": summary,
+                    }
+                )
+        return found

@@ -1,0 +1,548 @@
+import logging
+import math
+from datetime import datetime, time, timedelta
+
+import pytz
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+EARTH_RADIUS_M = 6371008.8
+DEFAULT_TZ = "Asia/Shanghai"
+PARAM_RADIUS = "sales_followup.checkin_radius_m"
+PARAM_LEAD = "sales_followup.visit_plan_lead_days"
+DEFAULT_RADIUS_M = 500.0
+DEFAULT_LEAD_DAYS = 7
+PLAN_HOUR = 9  # generated visits are planned at 09:00 local time
+
+
+def haversine_m(lat1, lon1, lat2, lon2):
+    """Great-circle distance in metres between two points given in degrees."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi = math.radians(lat2 - lat1)
+    dlmb = math.radians(lon2 - lon1)
+    a = (
+        math.sin(dphi / 2) ** 2
+        + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
+    )
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
+
+
+def business_tz(env):
+    """The company's time zone (China by default): the nightly runs decide
+    what "today" is in it, whatever the time zone of the cron's user."""
+    try:
+        return pytz.timezone(env.company.partner_id.tz or DEFAULT_TZ)
+    except pytz.UnknownTimeZoneError:
+        return pytz.timezone(DEFAULT_TZ)
+
+
+def business_today(env):
+    return datetime.now(pytz.utc).astimezone(business_tz(env)).date()
+
+
+def business_midnight_utc(env, day):
+    """Midnight at the start of `day` in the company's time zone, naive UTC."""
+    local = business_tz(env).localize(datetime.combine(day, time.min))
+    return local.astimezone(pytz.utc).replace(tzinfo=None)
+
+
+class SalesFollowupVisitPlan(models.Model):
+    _name = "sales_followup.visit.plan"
+    _description = "Visit Plan"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "planned_date desc, id desc"
+    _check_company_auto = True
+
+    @api.model
+    def _default_next_step_type_id(self):
+        # cached lookup: no query per record when the cron creates plans
+        return self.env["ir.model.data"]._xmlid_to_res_id(
+            "sales_followup.mail_activity_type_visit", raise_if_not_found=False
+        )
+
+    name = fields.Char(string="Subject", compute="_compute_name", store=True)
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        tracking=True,
+        domain="[('parent_id', '=', False)]",
+        check_company=True,
+    )
+    contact_ids = fields.Many2many(
+        "res.partner",
+        "sales_followup_visit_plan_contact_rel",
+        "plan_id",
+        "contact_id",
+        string="Contacts to Meet",
+        domain="[('commercial_partner_id', '=', partner_id), ('id', '!=', partner_id)]",
+    )
+    purpose = fields.Char(tracking=True)
+    planned_date = fields.Datetime(
+        string="Planned On",
+        required=True,
+        index=True,
+        tracking=True,
+        default=fields.Datetime.now,
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Salesperson",
+        compute="_compute_user_id",
+        store=True,
+        readonly=False,
+        ondelete="set null",
+        index=True,
+        tracking=True,
+        domain="[('share', '=', False)]",
+    )
+    team_id = fields.Many2one(
+        "crm.team",
+        string="Sales Team",
+        compute="_compute_team_id",
+        store=True,
+        readonly=False,
+        ondelete="set null",
+        index=True,
+    )
+    grade_id = fields.Many2one(
+        "key_account.grade",
+        compute="_compute_grade_id",
+        store=True,
+        readonly=False,
+        ondelete="set null",
+        index=True,
+        help="The customer's grade when the visit was planned.",
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    state = fields.Selection(
+        [
+            ("planned", "Planned"),
+            ("done", "Done"),
+            ("cancelled", "Cancelled"),
+            ("missed", "Missed"),
+        ],
+        default="planned",
+        required=True,
+        index=True,
+        tracking=True,
+        copy=False,
+    )
+    origin = fields.Selection(
+        [("manual", "By Hand"), ("auto", "Generated")],
+        default="manual",
+        required=True,
+        readonly=True,
+        copy=False,
+    )
+
+    # --- visit record (拜访记录): check-in and check-out on the plan itself ---
+    checkin_date = fields.Datetime(string="Check-in Time", readonly=True, copy=False)
+    checkin_latitude = fields.Float(
+        string="Check-in Latitude", digits=(10, 7), readonly=True, copy=False
+    )
+    checkin_longitude = fields.Float(
+        string="Check-in Longitude", digits=(10, 7), readonly=True, copy=False
+    )
+    checkin_accuracy = fields.Float(
+        string="Check-in Accuracy (m)", readonly=True, copy=False
+    )
+    checkin_located = fields.Boolean(
+        string="Check-in Located",
+        readonly=True,
+        copy=False,
+        help="The browser gave the position at check-in.",
+    )
+    checkin_distance = fields.Float(
+        string="Distance to Customer (m)",
+        digits=(12, 0),
+        readonly=True,
+        copy=False,
+        help="Distance between the check-in and the customer's stored location "
+        "(haversine formula).",
+    )
+    checkin_far = fields.Boolean(
+        string="Far From Customer",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="The check-in was farther from the customer than the allowed radius.",
+    )
+    checkout_date = fields.Datetime(string="Check-out Time", readonly=True, copy=False)
+    checkout_latitude = fields.Float(
+        string="Check-out Latitude", digits=(10, 7), readonly=True, copy=False
+    )
+    checkout_longitude = fields.Float(
+        string="Check-out Longitude", digits=(10, 7), readonly=True, copy=False
+    )
+    checkout_accuracy = fields.Float(
+        string="Check-out Accuracy (m)", readonly=True, copy=False
+    )
+    duration = fields.Float(
+        string="Duration (hours)",
+        compute="_compute_duration",
+        store=True,
+        help="Time between check-in and check-out.",
+    )
+    note = fields.Html(string="Notes", copy=False)
+    outcome = fields.Selection(
+        [
+            ("progress", "Progress"),
+            ("no_change", "No Change"),
+            ("blocked", "Blocked"),
+            ("lost", "Lost Opportunity"),
+        ],
+        tracking=True,
+        copy=False,
+    )
+    next_step = fields.Char(copy=False)
+    next_step_date = fields.Date(string="Next Step Due", copy=False)
+    next_step_type_id = fields.Many2one(
+        "mail.activity.type",
+        ondelete="set null",
+        default=lambda self: self._default_next_step_type_id(),
+    )
+    next_step_activity_id = fields.Many2one(
+        "mail.activity", ondelete="set null", copy=False
+    )
+    partner_latitude = fields.Float(
+        related="partner_id.partner_latitude", string="Customer Latitude"
+    )
+    partner_longitude = fields.Float(
+        related="partner_id.partner_longitude", string="Customer Longitude"
+    )
+
+    @api.depends("partner_id.name", "purpose")
+    def _compute_name(self):
+        for plan in self:
+            plan.name = " · ".join(filter(None, [plan.partner_id.name, plan.purpose]))
+
+    @api.depends("partner_id")
+    def _compute_user_id(self):
+        for plan in self:
+            plan.user_id = plan.partner_id.user_id or plan.user_id or self.env.user
+
+    @api.depends("partner_id")
+    def _compute_team_id(self):
+        for plan in self:
+            plan.team_id = plan.partner_id.team_id or plan.team_id
+
+    @api.depends("partner_id")
+    def _compute_grade_id(self):
+        for plan in self:
+            plan.grade_id = plan.partner_id.ka_grade_id
+
+    @api.depends("checkin_date", "checkout_date")
+    def _compute_duration(self):
+        for plan in self:
+            if plan.checkin_date and plan.checkout_date:
+                delta = plan.checkout_date - plan.checkin_date
+                plan.duration = max(delta.total_seconds(), 0) / 3600.0
+            else:
+                plan.duration = 0.0
+
+    def init(self):
+        # at most one open generated plan per customer, whatever the cron does
+        self.env.cr.execute(
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS sales_followup_visit_plan_auto_open_uniq
+                ON sales_followup_visit_plan (partner_id)
+             WHERE state = 'planned' AND origin = 'auto'
+            """
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        partner_ids = {
+            vals["partner_id"] for vals in vals_list if vals.get("partner_id")
+        }
+        commercial = {
+            partner.id: partner.commercial_partner_id.id
+            for partner in self.env["res.partner"].browse(partner_ids)
+        }
+        for vals in vals_list:
+            if vals.get("partner_id"):
+                vals["partner_id"] = commercial[vals["partner_id"]]
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("partner_id"):
+            partner = self.env["res.partner"].browse(vals["partner_id"])
+            vals["partner_id"] = partner.commercial_partner_id.id
+        return super().write(vals)
+
+    # ------------------------------------------------------------------
+    # actions
+    # ------------------------------------------------------------------
+    def action_check_in(self, latitude=None, longitude=None, accuracy=None):
+        """Check in now, with the position the browser gave (if the user agreed)."""
+        self.ensure_one()
+        if self.state not in ("planned", "missed"):
+            raise UserError(
+                self.env._("Only a planned or missed visit can be checked in.")
+            )
+        if self.checkin_date:
+            raise UserError(self.env._("This visit is already checked in."))
+        located = self._check_position(latitude, longitude)
+        vals = {
+            "checkin_date": fields.Datetime.now(),
+            "checkin_located": located,
+            "checkin_latitude": latitude if located else 0.0,
+            "checkin_longitude": longitude if located else 0.0,
+            "checkin_accuracy": accuracy or 0.0,
+            "checkin_distance": 0.0,
+            "checkin_far": False,
+        }
+        partner = self.partner_id
+        if located and (partner.partner_latitude or partner.partner_longitude):
+            distance = haversine_m(
+                latitude, longitude, partner.partner_latitude, partner.partner_longitude
+            )
+            vals["checkin_distance"] = distance
+            vals["checkin_far"] = distance > self._checkin_radius()
+        self.write(vals)
+        if self.checkin_far:
+            self.message_post(
+                body=self.env._(
+                    "Checked in %(distance)s m from the customer's location "
+                    "(allowed radius: %(radius)s m).",
+                    distance=round(self.checkin_distance),
+                    radius=round(self._checkin_radius()),
+                )
+            )
+        return True
+
+    def action_check_out(self, latitude=None, longitude=None, accuracy=None):
+        """Check out now and close the visit."""
+        self.ensure_one()
+        if not self.checkin_date:
+            raise UserError(self.env._("Check in before checking out."))
+        if self.checkout_date:
+            raise UserError(self.env._("This visit is already checked out."))
+        located = self._check_position(latitude, longitude)
+        self.write(
+            {
+                "checkout_date": fields.Datetime.now(),
+                "checkout_latitude": latitude if located else 0.0,
+                "checkout_longitude": longitude if located else 0.0,
+                "checkout_accuracy": accuracy or 0.0,
+            }
+        )
+        return self.action_done()
+
+    def action_set_customer_location(self):
+        """The customer had no stored location: take the check-in's."""
+        self.ensure_one()
+        if not self.checkin_located:
+            raise UserError(self.env._("This visit has no check-in position."))
+        self.partner_id.write(
+            {
+                "partner_latitude": self.checkin_latitude,
+                "partner_longitude": self.checkin_longitude,
+            }
+        )
+        self.write({"checkin_distance": 0.0, "checkin_far": False})
+        return True
+
+    def action_done(self):
+        self.write({"state": "done"})
+        self._create_next_step_activities()
+        return True
+
+    def action_cancel(self):
+        self.filtered(lambda p: p.state in ("planned", "missed")).write(
+            {"state": "cancelled"}
+        )
+        return True
+
+    def action_reset(self):
+        """Plan a cancelled or missed visit again (not one already checked in)."""
+        self.filtered(
+            lambda p: p.state in ("cancelled", "missed") and not p.checkin_date
+        ).write({"state": "planned"})
+        return True
+
+    def _create_next_step_activities(self):
+        """The next step of a done visit becomes an activity on the customer."""
+        plans = self.filtered(
+            lambda p: p.state == "done" and p.next_step and not p.next_step_activity_id
+        )
+        if not plans:
+            return
+        visit_type = self.env.ref("sales_followup.mail_activity_type_visit")
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        today = fields.Date.context_today(self)
+        activities = self.env["mail.activity"].create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": plan.partner_id.id,
+                    "activity_type_id": (plan.next_step_type_id or visit_type).id,
+                    "summary": plan.next_step,
+                    "note": plan.note,
+                    "date_deadline": plan.next_step_date or today + timedelta(days=7),
+                    "user_id": (plan.user_id or self.env.user).id,
+                }
+                for plan in plans
+            ]
+        )
+        for plan, activity in zip(plans, activities, strict=True):
+            plan.next_step_activity_id = activity
+
+    @api.model
+    def _check_position(self, latitude, longitude):
+        """True when a position was given; refuses impossible coordinates."""
+        if latitude is None or longitude is None:
+            return False
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            raise UserError(
+                self.env._(
+                    "%(latitude)s, %(longitude)s is not a position on Earth.",
+                    latitude=latitude,
+                    longitude=longitude,
+                )
+            )
+        return True
+
+    @api.model
+    def _checkin_radius(self):
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param(PARAM_RADIUS, DEFAULT_RADIUS_M)
+        )
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            return DEFAULT_RADIUS_M
+
+    # ------------------------------------------------------------------
+    # nightly generation
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_generate(self):
+        self._run_generation()
+
+    @api.model
+    def _run_generation(self, today=None):
+        """Mark overdue plans missed, then plan a visit for every customer due.
+
+        A customer is due when it has a grade, an account manager, no open
+        (planned) visit, and its last done visit plus the grade's interval
+        falls within the lead days; it is planned at 09:00 in the account
+        manager's time zone on that day, today at the earliest. Set-wise: one
+        UPDATE for the missed plans and one INSERT ... SELECT over all
+        customers, whatever their number. Run twice, it creates nothing the
+        second time, and a unique partial index guards it.
+        Returns (plans marked missed, plans created).
+        """
+        today = today or business_today(self.env)
+        missed = self._mark_missed(today)
+        lead = int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param(PARAM_LEAD, DEFAULT_LEAD_DAYS)
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+            WITH last_visit AS (
+                SELECT partner_id,
+                       MAX(COALESCE(checkin_date, planned_date))
+                           FILTER (WHERE state = 'done') AS last_date,
+                       BOOL_OR(state = 'planned') AS has_open
+                  FROM sales_followup_visit_plan
+                 WHERE state IN ('planned', 'done')
+                 GROUP BY partner_id
+            ),
+            due AS (
+                SELECT p.id, p.name, p.user_id, p.team_id, p.ka_grade_id,
+                       p.company_id,
+                       GREATEST(
+                           (l.last_date
+                            + make_interval(days => g.visit_interval_days))::date,
+                           %(today)s
+                       ) AS day
+                  FROM res_partner p
+                  JOIN key_account_grade g ON g.id = p.ka_grade_id AND g.active
+                  LEFT JOIN last_visit l ON l.partner_id = p.id
+                 WHERE p.active AND p.parent_id IS NULL AND p.user_id IS NOT NULL
+                   AND NOT COALESCE(l.has_open, FALSE)
+                   AND (l.last_date IS NULL
+                        OR (l.last_date
+                            + make_interval(days => g.visit_interval_days))::date
+                           <= %(horizon)s)
+            ),
+            zones AS (
+                SELECT u.id AS user_id, COALESCE(z.name, %(tz)s) AS tz
+                  FROM res_users u
+                  JOIN res_partner up ON up.id = u.partner_id
+                  LEFT JOIN pg_timezone_names z ON z.name = up.tz
+                 WHERE u.id IN (SELECT user_id FROM due)
+            )
+            INSERT INTO sales_followup_visit_plan (
+                name, partner_id, purpose, planned_date, user_id, team_id,
+                grade_id, company_id, state, origin, next_step_type_id,
+                checkin_located, checkin_far,
+                create_uid, write_uid, create_date, write_date)
+            SELECT d.name || ' · ' || %(purpose)s, d.id, %(purpose)s,
+                   ((d.day + %(hour)s::time) AT TIME ZONE z.tz) AT TIME ZONE 'UTC',
+                   d.user_id, d.team_id, d.ka_grade_id,
+                   COALESCE(d.company_id, %(company)s), 'planned', 'auto',
+                   %(next_type)s, FALSE, FALSE,
+                   %(uid)s, %(uid)s, %(now)s, %(now)s
+              FROM due d
+              JOIN zones z ON z.user_id = d.user_id
+             ORDER BY d.id
+            ON CONFLICT (partner_id) WHERE state = 'planned' AND origin = 'auto'
+            DO NOTHING
+            """,
+                today=today,
+                horizon=today + timedelta(days=lead),
+                tz=DEFAULT_TZ,
+                purpose=self.env._("Routine visit"),
+                hour=time(PLAN_HOUR, 0),
+                company=self.env.company.id,
+                next_type=self._default_next_step_type_id() or None,
+                uid=self.env.uid,
+                now=fields.Datetime.now(),
+            )
+        )
+        created = self.env.cr.rowcount
+        self.invalidate_model()
+        _logger.info("sales_followup: %s plans missed, %s created", missed, created)
+        return missed, created
+
+    @api.model
+    def _mark_missed(self, today):
+        """Planned visits of an earlier day that were not done become missed
+        (one UPDATE, without tracking messages)."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+            UPDATE sales_followup_visit_plan
+               SET state = 'missed', write_uid = %(uid)s, write_date = %(now)s
+             WHERE state = 'planned' AND planned_date < %(cutoff)s
+            """,
+                uid=self.env.uid,
+                now=fields.Datetime.now(),
+                cutoff=business_midnight_utc(self.env, today),
+            )
+        )
+        missed = self.env.cr.rowcount
+        self.invalidate_model(["state", "write_uid", "write_date"])
+        return missed

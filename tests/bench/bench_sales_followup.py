@@ -1,0 +1,283 @@
+"""Benchmark of the nightly sales_followup runs on 100,000 customers.
+
+    make bench ARGS=sales_followup
+
+The first run fills the bench database with generated data, straight in SQL,
+and commits it; later runs find it and reuse it:
+
+* 20 salespeople; 100,000 active customer companies with a grade (A/B/C/D),
+  80 % of them with an account manager, and 300,000 contacts;
+* birthdays on 80 % of the contacts, a quarter of them lunar;
+* 60,000 done visits over the last year, 20,000 planned ones (half of them
+  overdue), and 50,000 done follow-up activities (messages with an activity
+  type) on customers and contacts.
+
+Three cases, one JSON line each, each running its cron twice (the second run
+must create nothing):
+
+``sales_followup_visit_generation``
+    ``sales_followup.visit.plan._run_generation(TODAY)``: marks the overdue
+    plans missed and plans the customers that are due.
+``sales_followup_followup_policy``
+    ``res.partner._sf_run_followup_policy(TODAY)``: flags the key accounts
+    without a follow-up in 30 days and reminds their account managers.
+
+``sales_followup_care_reminders``
+    ``sales_followup.care.reminder._run_care_reminders(CARE_DAY)``, three days
+    before National Day: one activity per key account, and the birthdays
+    (Gregorian and lunar) within 3 days.
+
+Everything the cases write is rolled back at the end.
+"""
+
+import logging
+import sys
+import time
+from datetime import date
+
+_logger = logging.getLogger("bench.sales_followup")
+
+TODAY = date(2026, 6, 30)
+CARE_DAY = date(2026, 9, 28)  # National Day (1 October) is 3 days ahead
+N_CUSTOMERS = 100_000
+CONTACTS_PER_CUSTOMER = 3
+N_SALESPEOPLE = 20
+N_DONE_VISITS = 60_000
+N_PLANNED_VISITS = 20_000
+N_FOLLOWUPS = 50_000
+REF_PREFIX = "SFBENCH"
+
+
+def _measure():
+    return sys.modules["__main__"].Measure()
+
+
+def _salespeople(env):
+    Users = env["res.users"].with_context(no_reset_password=True)
+    group = env.ref("key_account.key_account_group_user")
+    users = env["res.users"]
+    for i in range(N_SALESPEOPLE):
+        login = f"sf_bench_sales_{i:02d}"
+        user = Users.search([("login", "=", login)], limit=1) or Users.create(
+            {
+                "name": f"拜访基准销售{i:02d}",
+                "login": login,
+                "tz": "Asia/Shanghai",
+                "groups_id": [(6, 0, [group.id])],
+            }
+        )
+        users |= user
+    return users
+
+
+def _generate(env):
+    cr = env.cr
+    users = _salespeople(env)
+    grades = [env.ref(f"key_account.grade_{code}").id for code in ("a", "b", "c", "d")]
+    visit_type = env.ref("sales_followup.mail_activity_type_visit").id
+    phone_type = env.ref("sales_followup.mail_activity_type_phone").id
+    env.flush_all()
+    params = {
+        "uid": env.uid,
+        "prefix": REF_PREFIX,
+        "n": N_CUSTOMERS,
+        "users": users.ids,
+        "nusers": len(users),
+        "grades": grades,
+        "company": env.company.id,
+        "today": TODAY,
+        "visit_type": visit_type,
+        "phone_type": phone_type,
+    }
+    t0 = time.perf_counter()
+    cr.execute(
+        """
+        INSERT INTO res_partner (
+            name, complete_name, ref, type, is_company, active, lang, tz,
+            user_id, ka_grade_id, ka_status, customer_rank, supplier_rank,
+            partner_share, employee, autopost_bills, color,
+            create_uid, write_uid, create_date, write_date)
+        SELECT '拜访基准客户' || lpad(i::text, 6, '0') || '有限公司',
+               '拜访基准客户' || lpad(i::text, 6, '0') || '有限公司',
+               %(prefix)s || lpad(i::text, 6, '0'), 'contact', TRUE, TRUE,
+               'zh_CN', 'Asia/Shanghai',
+               CASE WHEN i %% 5 = 0 THEN NULL
+                    ELSE (%(users)s::int[])[1 + i %% %(nusers)s] END,
+               (%(grades)s::int[])[1 + (i / 7) %% 4], 'active', 1, 0,
+               TRUE, FALSE, 'ask', 0, %(uid)s, %(uid)s,
+               %(today)s::timestamp - interval '400 days',
+               %(today)s::timestamp - interval '400 days'
+          FROM generate_series(1, %(n)s) AS i
+        """,
+        params,
+    )
+    cr.execute(
+        "UPDATE res_partner SET commercial_partner_id = id "
+        "WHERE ref LIKE %s AND commercial_partner_id IS NULL",
+        (REF_PREFIX + "%",),
+    )
+    cr.execute(
+        f"""
+        INSERT INTO res_partner (
+            name, complete_name, type, is_company, active, lang, tz, parent_id,
+            commercial_partner_id, partner_share, employee, autopost_bills,
+            color, customer_rank, supplier_rank,
+            create_uid, write_uid, create_date, write_date)
+        SELECT '联系人' || k, p.name || ', 联系人' || k, 'contact', FALSE, TRUE,
+               'zh_CN', 'Asia/Shanghai', p.id, p.id, TRUE, FALSE, 'ask', 0, 0, 0,
+               %(uid)s, %(uid)s, p.create_date, p.create_date
+          FROM res_partner p
+         CROSS JOIN generate_series(1, {CONTACTS_PER_CUSTOMER}) AS k
+         WHERE p.ref LIKE %(prefix)s || '%%'
+        """,
+        params,
+    )
+    # birthdays of 80 % of the contacts, a quarter of them lunar
+    cr.execute(
+        """
+        UPDATE res_partner c
+           SET birthdate_date = date '1960-01-01' + (c.id %% 14000),
+               sf_birthday_lunar = (c.id %% 4 = 0)
+          FROM res_partner p
+         WHERE c.parent_id = p.id AND p.ref LIKE %(prefix)s || '%%'
+           AND c.id %% 5 <> 0
+        """,
+        params,
+    )
+    cr.execute("ANALYZE res_partner")
+    # visits: done ones over the last year, planned ones around today
+    cr.execute(
+        f"""
+        WITH c AS (
+            SELECT id, user_id, ka_grade_id, name,
+                   row_number() OVER (ORDER BY id) AS rn
+              FROM res_partner
+             WHERE ref LIKE %(prefix)s || '%%' AND user_id IS NOT NULL
+        )
+        INSERT INTO sales_followup_visit_plan (
+            name, partner_id, purpose, planned_date, checkin_date, user_id,
+            grade_id, company_id, state, origin, checkin_located,
+            checkin_far, create_uid, write_uid, create_date, write_date)
+        SELECT c.name || ' · 基准拜访', c.id, '基准拜访',
+               %(today)s::timestamp - make_interval(days => (c.rn %% 365)::int),
+               CASE WHEN c.rn <= {N_DONE_VISITS}
+                    THEN %(today)s::timestamp
+                         - make_interval(days => (c.rn %% 365)::int) END,
+               c.user_id, c.ka_grade_id, %(company)s,
+               CASE WHEN c.rn <= {N_DONE_VISITS} THEN 'done' ELSE 'planned' END,
+               'manual', FALSE, FALSE, %(uid)s, %(uid)s, now(), now()
+          FROM c
+         WHERE c.rn <= {N_DONE_VISITS + N_PLANNED_VISITS}
+        """,
+        params,
+    )
+    cr.execute(
+        """
+        UPDATE sales_followup_visit_plan
+           SET planned_date = %(today)s::timestamp
+                              + make_interval(days => (id %% 21)::int - 10)
+         WHERE state = 'planned' AND name LIKE '拜访基准客户%%'
+        """,
+        params,
+    )
+    # done follow-ups: messages with an activity type, on contacts and customers
+    cr.execute(
+        f"""
+        INSERT INTO mail_message (
+            model, res_id, message_type, mail_activity_type_id, body, date,
+            author_id, create_uid, write_uid, create_date, write_date)
+        SELECT 'res.partner', p.id, 'notification',
+               CASE WHEN p.id %% 2 = 0 THEN %(phone_type)s ELSE %(visit_type)s END,
+               '<p>基准跟进</p>',
+               %(today)s::timestamp - make_interval(days => (p.id %% 90)::int),
+               NULL, %(uid)s, %(uid)s, now(), now()
+          FROM res_partner p
+         WHERE p.commercial_partner_id IN (
+                   SELECT id FROM res_partner WHERE ref LIKE %(prefix)s || '%%')
+           AND p.id %% {(N_CUSTOMERS * (CONTACTS_PER_CUSTOMER + 1)) // N_FOLLOWUPS} = 0
+        """,
+        params,
+    )
+    cr.execute("ANALYZE sales_followup_visit_plan")
+    cr.execute("ANALYZE mail_message")
+    cr.commit()
+    env.invalidate_all()
+    _logger.info("bench: data generated in %.1fs", time.perf_counter() - t0)
+
+
+def _ensure_data(env):
+    env.cr.execute(
+        "SELECT COUNT(*) FROM res_partner WHERE ref LIKE %s AND active",
+        (REF_PREFIX + "%",),
+    )
+    if env.cr.fetchone()[0] >= N_CUSTOMERS:
+        return 0.0
+    t0 = time.perf_counter()
+    _generate(env)
+    return round(time.perf_counter() - t0, 1)
+
+
+def _sizes(env):
+    cr = env.cr
+    cr.execute("SELECT COUNT(*) FROM res_partner WHERE is_company AND active")
+    customers = cr.fetchone()[0]
+    cr.execute("SELECT COUNT(*) FROM res_partner WHERE NOT is_company AND active")
+    contacts = cr.fetchone()[0]
+    cr.execute("SELECT COUNT(*) FROM sales_followup_visit_plan")
+    plans = cr.fetchone()[0]
+    return {"customers": customers, "contacts": contacts, "plans_before": plans}
+
+
+def _twice(env, fn):
+    figures = {}
+    for run in ("first", "second"):
+        env.invalidate_all()
+        with _measure() as m:
+            result = fn()
+            env.flush_all()
+        figures[f"{run}_seconds"] = m.seconds
+        figures[f"{run}_queries"] = m.queries
+        figures[f"{run}_result"] = list(result)
+    return figures
+
+
+def bench_sales_followup_visit_generation(env, emit):
+    generate_seconds = _ensure_data(env)
+    sizes = _sizes(env)
+    Plan = env["sales_followup.visit.plan"]
+    figures = _twice(env, lambda: Plan._run_generation(today=TODAY))
+    emit(
+        case="sales_followup_visit_generation",
+        **sizes,
+        **figures,
+        generate_seconds=generate_seconds,
+    )
+    env.cr.rollback()
+
+
+def bench_sales_followup_followup_policy(env, emit):
+    generate_seconds = _ensure_data(env)
+    sizes = _sizes(env)
+    Partner = env["res.partner"]
+    figures = _twice(env, lambda: Partner._sf_run_followup_policy(today=TODAY))
+    emit(
+        case="sales_followup_followup_policy",
+        **sizes,
+        **figures,
+        generate_seconds=generate_seconds,
+    )
+    env.cr.rollback()
+
+
+def bench_sales_followup_care_reminders(env, emit):
+    generate_seconds = _ensure_data(env)
+    sizes = _sizes(env)
+    Reminder = env["sales_followup.care.reminder"]
+    figures = _twice(env, lambda: [Reminder._run_care_reminders(today=CARE_DAY)])
+    emit(
+        case="sales_followup_care_reminders",
+        **sizes,
+        **figures,
+        generate_seconds=generate_seconds,
+    )
+    env.cr.rollback()
