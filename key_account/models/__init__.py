@@ -9,3 +9,4 @@ from . import key_account_warning_rule
 from . import key_account_warning
 from . import key_account_handover
 from . import key_account_refresh
+from . import mail_activity

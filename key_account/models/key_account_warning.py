@@ -86,43 +86,26 @@ class KeyAccountWarning(models.Model):
         )
         warnings = self.browse([row[0] for row in self.env.cr.fetchall()])
         if rule.activity_type_id:
-            # mail.activity rows as the ORM would write them for a system
-            # activity (automated, no assignment e-mail); res_name is the
-            # customer's display name
+            summary = self.env._("Warning: %(rule)s", rule=rule.name)
             self.env.cr.execute(
-                SQL(
-                    """
-                WITH act AS (
-                    INSERT INTO mail_activity
-                           (res_model_id, res_model, res_id, res_name,
-                            activity_type_id, user_id, user_tz, summary,
-                            date_deadline, automated, active,
-                            create_uid, create_date, write_uid, write_date)
-                    SELECT %(model_id)s, 'res.partner', w.partner_id, p.complete_name,
-                           %(type)s, w.user_id, u_partner.tz, %(summary)s,
-                           %(today)s, TRUE, TRUE, %(uid)s, %(now)s, %(uid)s, %(now)s
-                      FROM key_account_warning w
-                      JOIN res_partner p ON p.id = w.partner_id
-                      JOIN res_users u ON u.id = w.user_id
-                      JOIN res_partner u_partner ON u_partner.id = u.partner_id
-                     WHERE w.id = ANY(%(ids)s)
-                    RETURNING id, res_id
-                )
-                UPDATE key_account_warning w
-                   SET activity_id = act.id
-                  FROM act
-                 WHERE w.id = ANY(%(ids)s) AND w.partner_id = act.res_id
-                """,
-                    model_id=self.env["ir.model"]._get_id("res.partner"),
-                    type=rule.activity_type_id.id,
-                    summary=self.env._("Warning: %(rule)s", rule=rule.name),
-                    today=today,
-                    uid=uid,
-                    now=now,
-                    ids=warnings.ids,
-                )
+                "SELECT id, partner_id, user_id FROM key_account_warning "
+                "WHERE id = ANY(%s) AND user_id IS NOT NULL ORDER BY id",
+                (warnings.ids,),
             )
-            self.env["mail.activity"].invalidate_model()
+            rows = self.env.cr.fetchall()
+            activities = self.env["mail.activity"]._ka_create_for_partners(
+                [
+                    (pid, user, rule.activity_type_id.id, today, summary)
+                    for _wid, pid, user in rows
+                ]
+            )
+            # one UPDATE linking each warning to its activity
+            self.env.cr.execute(
+                "UPDATE key_account_warning w SET activity_id = v.activity "
+                "FROM unnest(%s::int[], %s::int[]) AS v(warning, activity) "
+                "WHERE w.id = v.warning",
+                ([wid for wid, _pid, _user in rows], activities.ids),
+            )
         self.invalidate_model()
         return warnings
 

@@ -150,7 +150,7 @@ class ResPartner(models.Model):
         if to_notify:
             todo = self.env.ref("mail.mail_activity_data_todo").id
             summary = self.env._("No follow-up in the last %(days)s days", days=period)
-            self.env["mail.activity"]._sf_create_for_partners(
+            self.env["mail.activity"]._ka_create_for_partners(
                 [(pid, uid, todo, today, summary) for pid, uid in to_notify]
             )
             self.env.cr.execute(

@@ -116,7 +116,7 @@ class SalesFollowupCareReminder(models.Model):
                 todo.append(cand)
         if not todo:
             return 0
-        activities = self.env["mail.activity"]._sf_create_for_partners(
+        activities = self.env["mail.activity"]._ka_create_for_partners(
             [
                 (
                     cand["partner_id"],

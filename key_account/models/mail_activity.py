@@ -6,7 +6,7 @@ class MailActivity(models.Model):
     _inherit = "mail.activity"
 
     @api.model
-    def _sf_create_for_partners(self, rows):
+    def _ka_create_for_partners(self, rows):
         """Create activities on partners in one INSERT, for the nightly runs.
 
         rows: (partner id, user id, activity type id, deadline, summary) tuples.
