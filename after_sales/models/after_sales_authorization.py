@@ -1,0 +1,404 @@
+import base64
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..lib import licence
+
+STATES = [
+    ("active", "Active"),
+    ("suspended", "Suspended"),
+    ("expired", "Expired"),
+    ("revoked", "Revoked"),
+]
+
+
+class AfterSalesAuthorization(models.Model):
+    _name = "after_sales.authorization"
+    _description = "Authorization Key"
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _order = "date_start desc, id desc"
+    _rec_name = "key"
+    _check_company_auto = True
+
+    key = fields.Char(
+        string="Authorization Key",
+        required=True,
+        readonly=True,
+        copy=False,
+        default=lambda self: licence.generate_key(),
+        help="160 random bits in base32, grouped by four for reading aloud.",
+    )
+    key_hash = fields.Char(
+        compute="_compute_key_hash",
+        store=True,
+        index=True,
+        copy=False,
+        help="SHA-256 of the normalised key, used to look keys up.",
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+        ondelete="restrict",
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
+        domain="[('is_company', '=', True)]",
+        ondelete="restrict",
+    )
+    user_id = fields.Many2one(
+        related="partner_id.user_id", string="Account Manager", store=True
+    )
+    product_id = fields.Many2one(
+        "product.product",
+        required=True,
+        index=True,
+        check_company=True,
+        ondelete="restrict",
+    )
+    edition = fields.Char()
+    seats = fields.Integer(required=True, default=1, tracking=True)
+    date_start = fields.Date(
+        string="Start Date", required=True, default=fields.Date.context_today
+    )
+    date_end = fields.Date(
+        string="Expiry Date",
+        tracking=True,
+        help="Empty for a perpetual licence.",
+    )
+    issued_at = fields.Datetime(
+        required=True, readonly=True, default=fields.Datetime.now, copy=False
+    )
+    state = fields.Selection(
+        STATES,
+        string="Status",
+        required=True,
+        default="active",
+        tracking=True,
+        index=True,
+        copy=False,
+    )
+    sale_line_id = fields.Many2one(
+        "sale.order.line",
+        string="Sales Order Line",
+        index=True,
+        readonly=True,
+        ondelete="set null",
+    )
+    order_id = fields.Many2one(
+        related="sale_line_id.order_id", string="Sales Order", store=True, index=True
+    )
+    contract_line_id = fields.Many2one(
+        "contract.line",
+        index=True,
+        check_company=True,
+        ondelete="set null",
+    )
+    previous_id = fields.Many2one(
+        "after_sales.authorization",
+        string="Replaces",
+        readonly=True,
+        copy=False,
+        index=True,
+        ondelete="set null",
+    )
+    replaced_by_id = fields.Many2one(
+        "after_sales.authorization",
+        readonly=True,
+        copy=False,
+        index=True,
+        ondelete="set null",
+    )
+    reminder_date = fields.Date(
+        string="Reminder Sent On",
+        readonly=True,
+        copy=False,
+        help="The expiry reminder is sent once per authorization.",
+    )
+
+    _sql_constraints = [
+        ("key_unique", "UNIQUE(key)", "The authorization key must be unique."),
+        (
+            "key_hash_unique",
+            "UNIQUE(key_hash)",
+            "The authorization key must be unique.",
+        ),
+        (
+            "seats_positive",
+            "CHECK(seats > 0)",
+            "An authorization has at least one seat.",
+        ),
+        (
+            "dates_ordered",
+            "CHECK(date_end IS NULL OR date_end >= date_start)",
+            "The expiry date cannot be before the start date.",
+        ),
+    ]
+
+    def init(self):
+        # One live (non-revoked) authorization per sales order line.
+        self.env.cr.execute(
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS after_sales_authorization_sale_line_live
+                ON after_sales_authorization (sale_line_id)
+             WHERE sale_line_id IS NOT NULL AND state != 'revoked'
+            """
+        )
+
+    @api.depends("key")
+    def _compute_key_hash(self):
+        for auth in self:
+            auth.key_hash = auth.key and licence.key_hash(auth.key)
+
+    def _compute_access_url(self):
+        for auth in self:
+            auth.access_url = f"/my/authorizations/{auth.id}"
+
+    @api.depends("key", "product_id")
+    def _compute_display_name(self):
+        for auth in self:
+            auth.display_name = f"{auth.product_id.display_name or ''} {auth.key or ''}"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("partner_id"):
+                partner = self.env["res.partner"].browse(vals["partner_id"])
+                vals["partner_id"] = partner.commercial_partner_id.id
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("partner_id"):
+            partner = self.env["res.partner"].browse(vals["partner_id"])
+            vals["partner_id"] = partner.commercial_partner_id.id
+        return super().write(vals)
+
+    # ------------------------------------------------------------------ actions
+
+    def action_suspend(self):
+        if self.filtered(lambda a: a.state != "active"):
+            raise UserError(self.env._("Only active authorizations can be suspended."))
+        self.write({"state": "suspended"})
+        return True
+
+    def action_reactivate(self):
+        if self.filtered(lambda a: a.state != "suspended"):
+            raise UserError(
+                self.env._("Only suspended authorizations can be reactivated.")
+            )
+        today = fields.Date.context_today(self)
+        expired = self.filtered(lambda a: a.date_end and a.date_end < today)
+        expired.write({"state": "expired"})
+        (self - expired).write({"state": "active"})
+        return True
+
+    def action_revoke(self):
+        if self.filtered(lambda a: a.state == "revoked"):
+            raise UserError(self.env._("This authorization is already revoked."))
+        self.write({"state": "revoked"})
+        return True
+
+    def action_renew(self):
+        """Extend by the product's duration with a new key; the old key is revoked."""
+        self.ensure_one()
+        return self._renew()._get_records_action(
+            name=self.env._("Renewed Authorization")
+        )
+
+    def action_download_licence(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/my/authorizations/{self.id}/licence",
+            "target": "download",
+        }
+
+    def action_view_sale_order(self):
+        self.ensure_one()
+        return self.order_id._get_records_action()
+
+    # ------------------------------------------------------------------ business
+
+    def _renew(self, months=None, date_end=None):
+        """Rotate the keys and extend the expiry; returns the new authorizations.
+
+        The new expiry is ``date_end`` when given, else the old one (or today,
+        whichever is later) plus ``months`` (default: the product's licence
+        duration).
+        """
+        if self.filtered(lambda a: a.state == "revoked"):
+            raise UserError(self.env._("A revoked authorization cannot be renewed."))
+        if self.filtered(lambda a: not a.date_end):
+            raise UserError(self.env._("A perpetual authorization needs no renewal."))
+        today = fields.Date.context_today(self)
+        vals_list = []
+        for auth in self:
+            duration = months or auth.product_id.as_licence_months or 12
+            base = max(auth.date_end, today)
+            vals_list.append(
+                {
+                    "company_id": auth.company_id.id,
+                    "partner_id": auth.partner_id.id,
+                    "product_id": auth.product_id.id,
+                    "edition": auth.edition,
+                    "seats": auth.seats,
+                    "date_start": auth.date_start,
+                    "date_end": date_end or base + relativedelta(months=duration),
+                    "sale_line_id": auth.sale_line_id.id,
+                    "contract_line_id": auth.contract_line_id.id,
+                    "previous_id": auth.id,
+                }
+            )
+        # Revoke first: the live key of a sales order line is unique.
+        self.write({"state": "revoked"})
+        self.flush_recordset(["state"])
+        new = self.create(vals_list)
+        for auth, successor in zip(self, new, strict=True):
+            auth.replaced_by_id = successor
+            auth.message_post(
+                body=self.env._(
+                    "Renewed: replaced by a new key expiring on %(date)s.",
+                    date=successor.date_end,
+                )
+            )
+        return new
+
+    def _licence_payload(self):
+        self.ensure_one()
+        partner = self.partner_id
+        return {
+            "key": self.key,
+            "customer": partner.name or "",
+            "uscc": partner.ka_uscc or "",
+            "product": self.product_id.display_name or "",
+            "product_code": self.product_id.default_code or "",
+            "edition": self.edition or "",
+            "seats": self.seats,
+            "start": fields.Date.to_string(self.date_start),
+            "expiry": self.date_end and fields.Date.to_string(self.date_end) or None,
+            "issued_at": fields.Datetime.to_string(self.issued_at),
+            "issuer": self.company_id.name or "",
+        }
+
+    def _licence_file(self):
+        """The signed licence file (text) of this authorization."""
+        self.ensure_one()
+        private = self.company_id._as_licence_private_key()
+        return licence.sign_licence(self._licence_payload(), private)
+
+    def _licence_filename(self):
+        self.ensure_one()
+        return f"licence-{licence.normalize_key(self.key)[:8]}.json"
+
+    def _licence_file_b64(self):
+        return base64.b64encode(self._licence_file().encode("utf-8"))
+
+    @api.model
+    def _find_by_key(self, key):
+        """The authorization holding ``key`` (as typed), or an empty recordset."""
+        if not isinstance(key, str) or not key.strip() or len(key) > 100:
+            return self.browse()
+        return self.search([("key_hash", "=", licence.key_hash(key))], limit=1)
+
+    @api.model
+    def _issue_for_orders(self, order_ids):
+        """Issue the missing authorizations of confirmed orders (back-fill)."""
+        orders = self.env["sale.order"].browse(order_ids)
+        orders = orders.filtered(lambda o: o.state == "sale")
+        return self._issue_for_sale_lines(orders.order_line)
+
+    @api.model
+    def _issue_for_sale_lines(self, lines):
+        """Issue one authorization per licensed line that has no live one yet."""
+        lines = lines.filtered(
+            lambda l: l.product_id.as_is_licensed and not l.display_type
+        )
+        if not lines:
+            return self.browse()
+        done = self.sudo()._read_group(
+            [("sale_line_id", "in", lines.ids), ("state", "!=", "revoked")],
+            ["sale_line_id"],
+        )
+        lines -= self.env["sale.order.line"].union(*(line for (line,) in done))
+        vals_list = []
+        for line in lines:
+            order = line.order_id
+            product = line.product_id
+            start = fields.Date.context_today(self, order.date_order)
+            months = product.as_licence_months
+            vals_list.append(
+                {
+                    "company_id": order.company_id.id,
+                    "partner_id": order.partner_id.commercial_partner_id.id,
+                    "product_id": product.id,
+                    "edition": product.as_licence_edition,
+                    "seats": max(1, int(line.product_uom_qty))
+                    * (product.as_licence_seats or 1),
+                    "date_start": start,
+                    "date_end": months
+                    and start + relativedelta(months=months) - timedelta(days=1),
+                    "sale_line_id": line.id,
+                }
+            )
+        return self.sudo().create(vals_list)
+
+    @api.model
+    def _cron_expire_and_remind(self):
+        """Mark expired keys and remind account managers N days before expiry.
+
+        Set-wise and idempotent: the reminder is sent once per authorization
+        (``reminder_date``), expired ones are found by one search.
+        """
+        today = fields.Date.context_today(self)
+        self.search(
+            [("state", "in", ("active", "suspended")), ("date_end", "<", today)]
+        ).write({"state": "expired"})
+        days = int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("after_sales.expiry_reminder_days", 30)
+        )
+        to_remind = self.search(
+            [
+                ("state", "=", "active"),
+                ("reminder_date", "=", False),
+                ("date_end", "!=", False),
+                ("date_end", "<=", today + timedelta(days=days)),
+            ]
+        )
+        if not to_remind:
+            return
+        activity_type = self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        vals_list = []
+        for auth in to_remind:
+            user = auth.partner_id.user_id or auth.order_id.user_id
+            if not user:
+                continue
+            vals_list.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": auth.id,
+                    "activity_type_id": activity_type.id,
+                    "user_id": user.id,
+                    "date_deadline": auth.date_end,
+                    "summary": self.env._(
+                        "Authorization expires on %(date)s: renew with the customer",
+                        date=auth.date_end,
+                    ),
+                }
+            )
+        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
+            vals_list
+        )
+        to_remind.write({"reminder_date": today})

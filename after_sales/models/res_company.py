@@ -1,0 +1,54 @@
+from odoo import fields, models
+
+from ..lib import licence
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    as_licence_private_key = fields.Text(
+        string="Licence Signing Key",
+        groups="base.group_system",
+        copy=False,
+        help="Ed25519 private key (PKCS#8 PEM) that signs the licence files; "
+        "generated on first use. Never give it out.",
+    )
+    as_licence_public_key = fields.Text(
+        string="Licence Public Key",
+        readonly=True,
+        copy=False,
+        help="Give this key to the customers' software: it verifies the "
+        "licence files offline.",
+    )
+
+    def action_as_generate_licence_key(self):
+        self.ensure_one()
+        self._as_licence_private_key()
+        return True
+
+    def _as_licence_private_key(self):
+        """The company's signing key, generated once (locked against a race)."""
+        self.ensure_one()
+        company = self.sudo()
+        if not company.as_licence_private_key:
+            self.env.cr.execute(
+                "SELECT id FROM res_company WHERE id = %s FOR UPDATE", [company.id]
+            )
+            company.invalidate_recordset(
+                ["as_licence_private_key", "as_licence_public_key"]
+            )
+            if not company.as_licence_private_key:
+                private = licence.generate_private_key_pem()
+                company.write(
+                    {
+                        "as_licence_private_key": private,
+                        "as_licence_public_key": licence.public_key_pem(private),
+                    }
+                )
+        return company.as_licence_private_key
+
+    def _as_licence_public_key(self):
+        """The public key that verifies this company's licence files."""
+        self.ensure_one()
+        self._as_licence_private_key()
+        return self.sudo().as_licence_public_key
