@@ -3,3 +3,7 @@ from . import res_partner
 from . import res_config_settings
 from . import sales_followup_care_occasion
 from . import sales_followup_care_reminder
+from . import crm_lead
+from . import sales_followup_decision_maker
+from . import sales_followup_competitor
+from . import sales_followup_milestone

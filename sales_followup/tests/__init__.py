@@ -6,3 +6,4 @@ from . import test_followup_policy
 from . import test_performance
 from . import test_care_reminders
 from . import test_ui
+from . import test_key_projects
