@@ -2,7 +2,7 @@
     "name": "Key Account Follow-up",
     "summary": "Visit plans and check-ins, follow-ups, care reminders, key projects "
     "and account-manager KPIs",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Sales/CRM",
     "license": "AGPL-3",
     "author": "KAM Team",
@@ -21,6 +21,7 @@
         "views/res_config_settings_views.xml",
         "views/sales_followup_care_views.xml",
         "views/crm_lead_views.xml",
+        "views/sales_followup_kpi_target_views.xml",
         "views/sales_followup_menus.xml",
     ],
     "demo": [

@@ -7,3 +7,4 @@ from . import crm_lead
 from . import sales_followup_decision_maker
 from . import sales_followup_competitor
 from . import sales_followup_milestone
+from . import sales_followup_kpi_target

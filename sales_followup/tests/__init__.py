@@ -7,3 +7,4 @@ from . import test_performance
 from . import test_care_reminders
 from . import test_ui
 from . import test_key_projects
+from . import test_kpi

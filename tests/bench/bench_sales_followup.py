@@ -27,6 +27,10 @@ must create nothing):
     before National Day: one activity per key account, and the birthdays
     (Gregorian and lunar) within 3 days.
 
+``sales_followup_kpi`` (its own data, described with the case below)
+    ``sales_followup.kpi.target._compute_actuals()`` on 200 salespeople x 12
+    monthly targets over a year of generated records.
+
 Everything the cases write is rolled back at the end.
 """
 
@@ -278,6 +282,301 @@ def bench_sales_followup_care_reminders(env, emit):
         case="sales_followup_care_reminders",
         **sizes,
         **figures,
+        generate_seconds=generate_seconds,
+    )
+    env.cr.rollback()
+
+
+# --- account-manager KPIs --------------------------------------------------
+#
+# ``sales_followup_kpi``: 200 salespeople in 10 teams, 12 monthly targets each
+# over 2025, and a year of their records generated in SQL: 20,000 customers,
+# 40,000 confirmed sale orders, 48,000 posted invoices and 4,800 refunds, two
+# thirds of the invoices paid from a bank journal (reconciled), 60,000 visits
+# (80 % done) and 72,000 done follow-ups. Measures
+# ``sales_followup.kpi.target._compute_actuals()`` on the 2,400 targets.
+
+KPI_YEAR = 2025
+KPI_SALESPEOPLE = 200
+KPI_TEAMS = 10
+KPI_CUSTOMERS = 20_000
+KPI_INVOICES = 48_000
+KPI_VISITS = 60_000
+KPI_FOLLOWUPS = 72_000
+KPI_PREFIX = "KPIBENCH"
+
+
+def _kpi_salespeople(env):
+    Users = env["res.users"].with_context(no_reset_password=True)
+    logins = [f"kpi_bench_sales_{i:03d}" for i in range(KPI_SALESPEOPLE)]
+    existing = Users.search([("login", "in", logins)])
+    if len(existing) == KPI_SALESPEOPLE:
+        return existing.sorted("login")
+    group = env.ref("key_account.key_account_group_user")
+    teams = env["crm.team"].create(
+        [{"name": f"考核基准组{t:02d}"} for t in range(KPI_TEAMS)]
+    )
+    missing = [login for login in logins if login not in existing.mapped("login")]
+    users = Users.create(
+        [
+            {
+                "name": f"考核基准销售{login[-3:]}",
+                "login": login,
+                "tz": "Asia/Shanghai",
+                "groups_id": [(6, 0, [group.id])],
+            }
+            for login in missing
+        ]
+    )
+    env["crm.team.member"].create(
+        [
+            {"user_id": user.id, "crm_team_id": teams[i % KPI_TEAMS].id}
+            for i, user in enumerate(users)
+        ]
+    )
+    return (existing | users).sorted("login")
+
+
+def _kpi_generate(env, users):
+    cr = env.cr
+    company = env.company
+    sale_journal = env["account.journal"].search(
+        [("type", "=", "sale"), ("company_id", "=", company.id)], limit=1
+    )
+    bank_journal = env["account.journal"].search(
+        [("type", "=", "bank"), ("company_id", "=", company.id)], limit=1
+    )
+    receivable = env["account.account"].search(
+        [("account_type", "=", "asset_receivable")], limit=1
+    )
+    env.flush_all()
+    params = {
+        "uid": env.uid,
+        "prefix": KPI_PREFIX,
+        "receivable": receivable.id,
+        "bank_account": bank_journal.default_account_id.id,
+        "users": users.ids,
+        "nusers": len(users),
+        "company": company.id,
+        "currency": company.currency_id.id,
+        "sale_journal": sale_journal.id,
+        "bank_journal": bank_journal.id,
+        "start": f"{KPI_YEAR}-01-01",
+        "customers": KPI_CUSTOMERS,
+        "invoices": KPI_INVOICES,
+        "visits": KPI_VISITS,
+        "followups": KPI_FOLLOWUPS,
+        "visit_type": env.ref("sales_followup.mail_activity_type_visit").id,
+    }
+    cr.execute(
+        """
+        INSERT INTO res_partner (
+            name, complete_name, ref, type, is_company, active, lang, user_id,
+            customer_rank, supplier_rank, partner_share, employee,
+            autopost_bills, color, create_uid, write_uid, create_date, write_date)
+        SELECT '考核基准客户' || i, '考核基准客户' || i,
+               %(prefix)s || lpad(i::text, 6, '0'), 'contact', TRUE, TRUE,
+               'zh_CN', (%(users)s::int[])[1 + i %% %(nusers)s], 1, 0, TRUE,
+               FALSE, 'ask', 0, %(uid)s, %(uid)s, now(), now()
+          FROM generate_series(1, %(customers)s) AS i;
+        UPDATE res_partner SET commercial_partner_id = id
+         WHERE ref LIKE %(prefix)s || '%%' AND commercial_partner_id IS NULL;
+        """,
+        params,
+    )
+    # two confirmed orders per customer in the year, by its account manager
+    cr.execute(
+        """
+        INSERT INTO sale_order (
+            name, partner_id, partner_invoice_id, partner_shipping_id, user_id,
+            company_id, currency_id, state, date_order, create_uid, write_uid,
+            create_date, write_date)
+        SELECT %(prefix)s || '/' || p.id || '/' || k, p.id, p.id, p.id,
+               p.user_id, %(company)s, %(currency)s, 'sale',
+               %(start)s::timestamp
+                   + make_interval(days => ((p.id * 7 + k * 151) %% 365)::int),
+               %(uid)s, %(uid)s, now(), now()
+          FROM res_partner p CROSS JOIN generate_series(1, 2) AS k
+         WHERE p.ref LIKE %(prefix)s || '%%'
+        """,
+        params,
+    )
+    # invoices (every tenth one a refund) of the customers' account managers
+    cr.execute(
+        """
+        WITH c AS (
+            SELECT id, user_id, row_number() OVER (ORDER BY id) AS rn
+              FROM res_partner WHERE ref LIKE %(prefix)s || '%%'
+        )
+        INSERT INTO account_move (
+            name, ref, journal_id, company_id, currency_id, partner_id,
+            commercial_partner_id, invoice_user_id, move_type, state,
+            auto_post, date, invoice_date, amount_untaxed,
+            amount_untaxed_signed, amount_total, amount_total_signed,
+            create_uid, write_uid, create_date, write_date)
+        SELECT %(prefix)s || '/INV/' || i, %(prefix)s || '-INV',
+               %(sale_journal)s, %(company)s, %(currency)s, c.id, c.id, c.user_id,
+               CASE WHEN i %% 10 = 0 THEN 'out_refund' ELSE 'out_invoice' END,
+               'posted', 'no', d, d, 1000 + i %% 500,
+               CASE WHEN i %% 10 = 0 THEN -1 ELSE 1 END * (1000 + i %% 500),
+               1000 + i %% 500,
+               CASE WHEN i %% 10 = 0 THEN -1 ELSE 1 END * (1000 + i %% 500),
+               %(uid)s, %(uid)s, now(), now()
+          FROM generate_series(1, %(invoices)s + %(invoices)s / 10) AS i
+          JOIN c ON c.rn = 1 + i %% %(customers)s
+         CROSS JOIN LATERAL (
+               SELECT %(start)s::date + (i * 13 %% 365) AS d) AS dd
+        """,
+        params,
+    )
+    # two thirds of the invoices paid 20 days later from the bank journal
+    cr.execute(
+        """
+        INSERT INTO account_move (
+            name, ref, journal_id, company_id, currency_id, move_type, state,
+            auto_post, date, create_uid, write_uid, create_date, write_date)
+        VALUES (%(prefix)s || '/BNK', %(prefix)s || '-BNK', %(bank_journal)s,
+                %(company)s, %(currency)s, 'entry', 'posted', 'no',
+                %(start)s::date, %(uid)s, %(uid)s, now(), now());
+        INSERT INTO account_move_line (
+            move_id, journal_id, company_id, currency_id, partner_id,
+            display_type, date, debit, credit, balance, name, parent_state,
+            account_id)
+        SELECT m.id, m.journal_id, m.company_id, m.currency_id, m.partner_id,
+               'payment_term', m.date, m.amount_total, 0, m.amount_total,
+               %(prefix)s || '-RECV', 'posted', %(receivable)s
+          FROM account_move m
+         WHERE m.ref = %(prefix)s || '-INV' AND m.move_type = 'out_invoice'
+           AND m.id %% 3 <> 0;
+        INSERT INTO account_move_line (
+            move_id, journal_id, company_id, currency_id, partner_id,
+            display_type, date, debit, credit, balance, name, parent_state,
+            account_id)
+        SELECT b.id, b.journal_id, b.company_id, b.currency_id, l.partner_id,
+               'product', l.date + 20, 0, l.debit, -l.debit,
+               %(prefix)s || '-PAY-' || l.id, 'posted', %(bank_account)s
+          FROM account_move_line l
+          JOIN account_move b ON b.ref = %(prefix)s || '-BNK'
+         WHERE l.name = %(prefix)s || '-RECV';
+        INSERT INTO account_partial_reconcile (
+            debit_move_id, credit_move_id, company_id, debit_currency_id,
+            credit_currency_id, amount, debit_amount_currency,
+            credit_amount_currency, max_date, create_uid, write_uid,
+            create_date, write_date)
+        SELECT l.id, p.id, l.company_id, l.currency_id, l.currency_id, l.debit,
+               l.debit, l.debit, p.date, %(uid)s, %(uid)s, now(), now()
+          FROM account_move_line l
+          JOIN account_move_line p ON p.name = %(prefix)s || '-PAY-' || l.id
+         WHERE l.name = %(prefix)s || '-RECV';
+        """,
+        params,
+    )
+    # visits (80 %% done) and done follow-ups of the salespeople
+    cr.execute(
+        """
+        WITH c AS (
+            SELECT id, user_id, row_number() OVER (ORDER BY id) AS rn
+              FROM res_partner WHERE ref LIKE %(prefix)s || '%%'
+        )
+        INSERT INTO sales_followup_visit_plan (
+            name, partner_id, purpose, planned_date, checkout_date, user_id,
+            company_id, state, origin, checkin_located, checkin_far,
+            create_uid, write_uid, create_date, write_date)
+        SELECT '考核基准拜访', c.id, '考核基准拜访', t, t + interval '1 hour',
+               c.user_id, %(company)s,
+               CASE WHEN i %% 5 = 0 THEN 'missed' ELSE 'done' END, 'manual',
+               FALSE, FALSE, %(uid)s, %(uid)s, now(), now()
+          FROM generate_series(1, %(visits)s) AS i
+          JOIN c ON c.rn = 1 + i %% %(customers)s
+         CROSS JOIN LATERAL (
+               SELECT %(start)s::timestamp
+                      + make_interval(days => (i * 11 %% 365)::int, hours => 2)
+               AS t) AS tt;
+        WITH c AS (
+            SELECT id, user_id, row_number() OVER (ORDER BY id) AS rn
+              FROM res_partner WHERE ref LIKE %(prefix)s || '%%'
+        )
+        INSERT INTO mail_message (
+            model, res_id, message_type, mail_activity_type_id, body, date,
+            author_id, create_uid, write_uid, create_date, write_date)
+        SELECT 'res.partner', c.id, 'notification', %(visit_type)s,
+               '<p>考核基准跟进</p>',
+               %(start)s::timestamp + make_interval(days => (i * 17 %% 365)::int),
+               u.partner_id, %(uid)s, %(uid)s, now(), now()
+          FROM generate_series(1, %(followups)s) AS i
+          JOIN c ON c.rn = 1 + i %% %(customers)s
+          JOIN res_users u ON u.id = c.user_id;
+        """,
+        params,
+    )
+    for table in (
+        "res_partner",
+        "sale_order",
+        "account_move",
+        "account_move_line",
+        "account_partial_reconcile",
+        "sales_followup_visit_plan",
+        "mail_message",
+    ):
+        cr.execute(f"ANALYZE {table}")
+    cr.commit()
+    env.invalidate_all()
+
+
+def bench_sales_followup_kpi(env, emit):
+    t0 = time.perf_counter()
+    users = _kpi_salespeople(env)
+    env.cr.execute(
+        "SELECT COUNT(*) FROM res_partner WHERE ref LIKE %s", (KPI_PREFIX + "%",)
+    )
+    if env.cr.fetchone()[0] < KPI_CUSTOMERS:
+        _kpi_generate(env, users)
+    generate_seconds = round(time.perf_counter() - t0, 1)
+    Target = env["sales_followup.kpi.target"]
+    targets = Target.create(
+        [
+            {
+                "user_id": user.id,
+                "period_type": "month",
+                "period_start": date(KPI_YEAR, month, 1),
+                "target_revenue": 20_000,
+                "target_collection": 15_000,
+                "target_new_customer": 10,
+                "target_visit": 20,
+                "target_followup": 30,
+            }
+            for user in users
+            for month in range(1, 13)
+        ]
+    )
+    env.flush_all()
+    env.invalidate_all()
+    with _measure() as m:
+        targets._compute_actuals()
+        env.flush_all()
+    env.cr.execute(
+        """
+        SELECT SUM(actual_revenue), SUM(actual_collection),
+               SUM(actual_new_customer), SUM(actual_visit),
+               SUM(actual_followup), ROUND(AVG(score)::numeric, 1), MAX(rank)
+          FROM sales_followup_kpi_target WHERE id = ANY(%s)
+        """,
+        (targets.ids,),
+    )
+    revenue, collection, new, visits, followups, avg_score, max_rank = env.cr.fetchone()
+    emit(
+        case="sales_followup_kpi",
+        salespeople=len(users),
+        targets=len(targets),
+        seconds=m.seconds,
+        queries=m.queries,
+        revenue=float(revenue),
+        collections=float(collection),
+        new_customers=new,
+        visits_done=visits,
+        followups_done=followups,
+        avg_score=float(avg_score),
+        max_rank=max_rank,
         generate_seconds=generate_seconds,
     )
     env.cr.rollback()

@@ -1,0 +1,454 @@
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+from lxml import etree
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+
+from .sales_followup_visit_plan import business_today, business_tz
+
+RATE_CAP = 150.0  # achievement above 150 % of the target earns no more
+MEASURES = ("revenue", "collection", "new_customer", "visit", "followup")
+TARGET_FIELDS = tuple(f"target_{m}" for m in MEASURES)
+WEIGHT_FIELDS = tuple(f"weight_{m}" for m in MEASURES)
+ACTUAL_FIELDS = tuple(f"actual_{m}" for m in MEASURES)
+RATE_FIELDS = tuple(f"rate_{m}" for m in MEASURES)
+CRON_LOOKBACK_DAYS = 45
+
+
+def period_bounds(period_type, start):
+    """First and last day of the month/quarter/year containing `start`."""
+    if period_type == "year":
+        first = start.replace(month=1, day=1)
+        return first, first + relativedelta(years=1, days=-1)
+    if period_type == "quarter":
+        first = start.replace(month=3 * ((start.month - 1) // 3) + 1, day=1)
+        return first, first + relativedelta(months=3, days=-1)
+    first = start.replace(day=1)
+    return first, first + relativedelta(months=1, days=-1)
+
+
+def achievement(actual, target):
+    if not target or target <= 0:
+        return 0.0
+    return max(0.0, min(actual / target * 100.0, RATE_CAP))
+
+
+class SalesFollowupKpiTarget(models.Model):
+    _name = "sales_followup.kpi.target"
+    _description = "Account Manager KPI Target"
+    _inherit = ["mail.thread"]
+    _order = "date_from desc, team_id, rank, id"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name", store=True)
+    user_id = fields.Many2one(
+        "res.users",
+        string="Salesperson",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        tracking=True,
+        domain="[('share', '=', False)]",
+    )
+    team_id = fields.Many2one(
+        "crm.team",
+        string="Sales Team",
+        compute="_compute_team_id",
+        store=True,
+        readonly=False,
+        ondelete="set null",
+        index=True,
+        tracking=True,
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        default=lambda self: self.env.company,
+        ondelete="cascade",
+        index=True,
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    period_type = fields.Selection(
+        [("month", "Month"), ("quarter", "Quarter"), ("year", "Year")],
+        required=True,
+        default="month",
+        tracking=True,
+    )
+    period_start = fields.Date(
+        string="Period",
+        required=True,
+        default=fields.Date.context_today,
+        help="Any day of the period: the target covers its whole month, "
+        "quarter or year.",
+    )
+    date_from = fields.Date(compute="_compute_dates", store=True, index=True)
+    date_to = fields.Date(compute="_compute_dates", store=True)
+
+    target_revenue = fields.Monetary(
+        string="Revenue Target", currency_field="currency_id", tracking=True
+    )
+    target_collection = fields.Monetary(
+        string="Collections Target", currency_field="currency_id", tracking=True
+    )
+    target_new_customer = fields.Integer(string="New Customers Target", tracking=True)
+    target_visit = fields.Integer(string="Visits Target", tracking=True)
+    target_followup = fields.Integer(string="Follow-ups Target", tracking=True)
+
+    weight_revenue = fields.Integer(string="Revenue Weight", default=30)
+    weight_collection = fields.Integer(string="Collections Weight", default=20)
+    weight_new_customer = fields.Integer(string="New Customers Weight", default=20)
+    weight_visit = fields.Integer(string="Visits Weight", default=15)
+    weight_followup = fields.Integer(string="Follow-ups Weight", default=15)
+
+    actual_revenue = fields.Monetary(currency_field="currency_id", readonly=True)
+    actual_collection = fields.Monetary(
+        string="Actual Collections", currency_field="currency_id", readonly=True
+    )
+    actual_new_customer = fields.Integer(string="Actual New Customers", readonly=True)
+    actual_visit = fields.Integer(string="Actual Visits", readonly=True)
+    actual_followup = fields.Integer(string="Actual Follow-ups", readonly=True)
+
+    rate_revenue = fields.Float(
+        string="Revenue Achievement (%)",
+        compute="_compute_rates",
+        store=True,
+        aggregator="avg",
+    )
+    rate_collection = fields.Float(
+        string="Collections Achievement (%)",
+        compute="_compute_rates",
+        store=True,
+        aggregator="avg",
+    )
+    rate_new_customer = fields.Float(
+        string="New Customers Achievement (%)",
+        compute="_compute_rates",
+        store=True,
+        aggregator="avg",
+    )
+    rate_visit = fields.Float(
+        string="Visits Achievement (%)",
+        compute="_compute_rates",
+        store=True,
+        aggregator="avg",
+    )
+    rate_followup = fields.Float(
+        string="Follow-ups Achievement (%)",
+        compute="_compute_rates",
+        store=True,
+        aggregator="avg",
+    )
+    score = fields.Float(compute="_compute_rates", store=True, aggregator="avg")
+    rank = fields.Integer(
+        readonly=True,
+        aggregator=False,
+        help="Rank by score within the sales team and period (1 is best).",
+    )
+    compute_date = fields.Datetime(string="Computed On", readonly=True)
+
+    _sql_constraints = [
+        (
+            "user_period_uniq",
+            "UNIQUE(user_id, period_type, date_from, company_id)",
+            "A salesperson has one target per period.",
+        ),
+        (
+            "target_positive",
+            (
+                "CHECK(target_revenue >= 0 AND target_collection >= 0 "
+                "AND target_new_customer >= 0 AND target_visit >= 0 "
+                "AND target_followup >= 0)"
+            ),
+            "Targets cannot be negative.",
+        ),
+    ]
+
+    @api.depends("user_id.name", "period_type", "date_from")
+    def _compute_name(self):
+        for target in self:
+            target.name = f"{target.user_id.name or ''} {target._period_label()}"
+
+    @api.depends("user_id")
+    def _compute_team_id(self):
+        for target in self:
+            target.team_id = target.user_id.sale_team_id
+
+    @api.depends("period_type", "period_start")
+    def _compute_dates(self):
+        for target in self:
+            if target.period_start:
+                target.date_from, target.date_to = period_bounds(
+                    target.period_type, target.period_start
+                )
+            else:
+                target.date_from = target.date_to = False
+
+    @api.depends(*TARGET_FIELDS, *ACTUAL_FIELDS, *WEIGHT_FIELDS)
+    def _compute_rates(self):
+        for target in self:
+            score = 0.0
+            for measure in MEASURES:
+                rate = achievement(
+                    target[f"actual_{measure}"], target[f"target_{measure}"]
+                )
+                target[f"rate_{measure}"] = rate
+                score += rate * target[f"weight_{measure}"] / 100.0
+            target.score = score
+
+    @api.constrains(*WEIGHT_FIELDS)
+    def _check_weights(self):
+        for target in self:
+            weights = [target[f] for f in WEIGHT_FIELDS]
+            if any(w < 0 for w in weights) or sum(weights) != 100:
+                raise ValidationError(
+                    self.env._(
+                        "The weights of %(target)s add up to %(total)s: they must "
+                        "be positive and add up to 100.",
+                        target=target.display_name,
+                        total=sum(weights),
+                    )
+                )
+
+    def _period_label(self):
+        self.ensure_one()
+        start = self.date_from
+        if not start:
+            return ""
+        if self.period_type == "year":
+            return str(start.year)
+        if self.period_type == "quarter":
+            return f"{start.year} Q{(start.month - 1) // 3 + 1}"
+        return f"{start.year}-{start.month:02d}"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        targets = super().create(vals_list)
+        targets._update_ranks()
+        return targets
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"team_id", "period_type", "period_start", "company_id"}.intersection(
+            vals
+        ) or set(vals).intersection(TARGET_FIELDS + WEIGHT_FIELDS):
+            self._update_ranks()
+        return res
+
+    @api.model
+    def get_view(self, view_id=None, view_type="form", **options):
+        """Leaders and managers edit the targets inline in the list."""
+        result = super().get_view(view_id, view_type, **options)
+        if view_type == "list" and self.env.user.has_group(
+            "key_account.key_account_group_leader"
+        ):
+            node = etree.fromstring(result["arch"])
+            if node.tag == "list" and not node.get("editable"):
+                node.set("editable", "bottom")
+                result["arch"] = etree.tostring(node, encoding="unicode")
+        return result
+
+    def action_compute_actuals(self):
+        """Button of the list and form: recompute the selected targets."""
+        self.check_access("write")
+        self._compute_actuals()
+        return True
+
+    @api.model
+    def _cron_compute_actuals(self, today=None):
+        """Nightly: the targets of current periods and of those just ended."""
+        today = today or business_today(self.env)
+        targets = self.search(
+            [
+                ("date_from", "<=", today),
+                ("date_to", ">=", today - timedelta(days=CRON_LOOKBACK_DAYS)),
+            ]
+        )
+        targets._compute_actuals()
+        return len(targets)
+
+    def _compute_actuals(self):
+        """Actual figures, rates and score of all targets in `self` with one
+        UPDATE (one sub-query per measure over every target at once), then
+        the ranks with a second one: the number of queries does not depend on
+        the number of targets."""
+        if not self:
+            return
+        self.env.flush_all()
+        tz = business_tz(self.env).zone
+        rate_sql = {
+            m: SQL(
+                "CASE WHEN k.target_%(m)s > 0 THEN GREATEST(0.0, LEAST(%(cap)s, "
+                "a.%(m)s::float / k.target_%(m)s::float * 100.0)) ELSE 0.0 END",
+                m=SQL(m),
+                cap=RATE_CAP,
+            )
+            for m in MEASURES
+        }
+        score_sql = SQL(" + ").join(
+            SQL("%s * k.weight_%s / 100.0", rate_sql[m], SQL(m)) for m in MEASURES
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+            WITH t AS (
+                SELECT k.id, k.user_id, k.company_id, k.date_from, k.date_to,
+                       (k.date_from::timestamp AT TIME ZONE %(tz)s)
+                           AT TIME ZONE 'UTC' AS utc_from,
+                       ((k.date_to + 1)::timestamp AT TIME ZONE %(tz)s)
+                           AT TIME ZONE 'UTC' AS utc_to
+                  FROM sales_followup_kpi_target k
+                 WHERE k.id = ANY(%(ids)s)
+            ),
+            revenue AS (
+                SELECT t.id, SUM(m.amount_untaxed_signed) AS v
+                  FROM t
+                  JOIN account_move m
+                    ON m.invoice_user_id = t.user_id
+                   AND m.company_id = t.company_id
+                   AND m.state = 'posted'
+                   AND m.move_type IN ('out_invoice', 'out_refund')
+                   AND m.invoice_date BETWEEN t.date_from AND t.date_to
+                 GROUP BY t.id
+            ),
+            collection AS (
+                SELECT t.id, SUM(apr.amount) AS v
+                  FROM t
+                  JOIN account_move inv
+                    ON inv.invoice_user_id = t.user_id
+                   AND inv.company_id = t.company_id
+                   AND inv.state = 'posted'
+                   AND inv.move_type = 'out_invoice'
+                  JOIN account_move_line il
+                    ON il.move_id = inv.id AND il.display_type = 'payment_term'
+                  JOIN account_partial_reconcile apr
+                    ON apr.debit_move_id = il.id
+                   AND apr.max_date BETWEEN t.date_from AND t.date_to
+                  JOIN account_move_line pl ON pl.id = apr.credit_move_id
+                  JOIN account_journal j
+                    ON j.id = pl.journal_id AND j.type IN ('bank', 'cash')
+                 GROUP BY t.id
+            ),
+            first_order AS (
+                SELECT DISTINCT ON (p.commercial_partner_id, so.company_id)
+                       p.commercial_partner_id AS customer_id, so.company_id,
+                       so.user_id, so.date_order
+                  FROM sale_order so
+                  JOIN res_partner p ON p.id = so.partner_id
+                 WHERE so.state = 'sale'
+                   AND so.company_id IN (SELECT company_id FROM t)
+                 ORDER BY p.commercial_partner_id, so.company_id,
+                          so.date_order, so.id
+            ),
+            new_customer AS (
+                SELECT t.id, COUNT(*) AS v
+                  FROM t
+                  JOIN first_order f
+                    ON f.user_id = t.user_id
+                   AND f.company_id = t.company_id
+                   AND f.date_order >= t.utc_from AND f.date_order < t.utc_to
+                 GROUP BY t.id
+            ),
+            visit AS (
+                SELECT t.id, COUNT(*) AS v
+                  FROM t
+                  JOIN sales_followup_visit_plan vp
+                    ON vp.user_id = t.user_id
+                   AND vp.company_id = t.company_id
+                   AND vp.state = 'done'
+                   AND COALESCE(vp.checkout_date, vp.planned_date) >= t.utc_from
+                   AND COALESCE(vp.checkout_date, vp.planned_date) < t.utc_to
+                 GROUP BY t.id
+            ),
+            followup AS (
+                SELECT t.id, COUNT(*) AS v
+                  FROM t
+                  JOIN res_users u ON u.id = t.user_id
+                  JOIN mail_message mm
+                    ON mm.author_id = u.partner_id
+                   AND mm.mail_activity_type_id IS NOT NULL
+                   AND mm.date >= t.utc_from AND mm.date < t.utc_to
+                 GROUP BY t.id
+            ),
+            a AS (
+                SELECT t.id,
+                       COALESCE(r.v, 0) AS revenue,
+                       COALESCE(c.v, 0) AS collection,
+                       COALESCE(n.v, 0) AS new_customer,
+                       COALESCE(v.v, 0) AS visit,
+                       COALESCE(f.v, 0) AS followup
+                  FROM t
+                  LEFT JOIN revenue r ON r.id = t.id
+                  LEFT JOIN collection c ON c.id = t.id
+                  LEFT JOIN new_customer n ON n.id = t.id
+                  LEFT JOIN visit v ON v.id = t.id
+                  LEFT JOIN followup f ON f.id = t.id
+            )
+            UPDATE sales_followup_kpi_target k
+               SET actual_revenue = a.revenue,
+                   actual_collection = a.collection,
+                   actual_new_customer = a.new_customer,
+                   actual_visit = a.visit,
+                   actual_followup = a.followup,
+                   rate_revenue = %(rate_revenue)s,
+                   rate_collection = %(rate_collection)s,
+                   rate_new_customer = %(rate_new_customer)s,
+                   rate_visit = %(rate_visit)s,
+                   rate_followup = %(rate_followup)s,
+                   score = %(score)s,
+                   compute_date = NOW() AT TIME ZONE 'UTC'
+              FROM a
+             WHERE a.id = k.id
+            """,
+                tz=tz,
+                ids=self.ids,
+                rate_revenue=rate_sql["revenue"],
+                rate_collection=rate_sql["collection"],
+                rate_new_customer=rate_sql["new_customer"],
+                rate_visit=rate_sql["visit"],
+                rate_followup=rate_sql["followup"],
+                score=score_sql,
+            )
+        )
+        self.invalidate_recordset(
+            [*ACTUAL_FIELDS, *RATE_FIELDS, "score", "compute_date"]
+        )
+        self._update_ranks()
+
+    def _update_ranks(self):
+        """Rank by score within team and period, for every target sharing a
+        team and period with one of `self` (one query)."""
+        if not self:
+            return
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+            WITH groups AS (
+                SELECT DISTINCT company_id, COALESCE(team_id, 0) AS team_id,
+                       period_type, date_from
+                  FROM sales_followup_kpi_target
+                 WHERE id = ANY(%(ids)s)
+            ), ranked AS (
+                SELECT k.id, RANK() OVER (
+                           PARTITION BY k.company_id, COALESCE(k.team_id, 0),
+                                        k.period_type, k.date_from
+                           ORDER BY k.score DESC NULLS LAST) AS rnk
+                  FROM sales_followup_kpi_target k
+                  JOIN groups g
+                    ON g.company_id = k.company_id
+                   AND g.team_id = COALESCE(k.team_id, 0)
+                   AND g.period_type = k.period_type
+                   AND g.date_from = k.date_from
+            )
+            UPDATE sales_followup_kpi_target k
+               SET rank = ranked.rnk
+              FROM ranked
+             WHERE ranked.id = k.id AND k.rank IS DISTINCT FROM ranked.rnk
+            """,
+                ids=self.ids,
+            )
+        )
+        self.env["sales_followup.kpi.target"].invalidate_model(["rank"])
