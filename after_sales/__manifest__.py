@@ -2,7 +2,7 @@
     "name": "Key Account After-sales",
     "summary": "Authorization keys, feedback tickets with SLA by grade, revisits, "
     "repairs and contract renewal",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Services/Helpdesk",
     "license": "AGPL-3",
     "author": "KAM Team",
@@ -29,6 +29,8 @@
         "views/sale_order_views.xml",
         "views/res_company_views.xml",
         "views/after_sales_portal_templates.xml",
+        "views/helpdesk_ticket_views.xml",
+        "views/after_sales_feedback_staff_views.xml",
         "views/after_sales_menus.xml",
     ],
     "demo": [

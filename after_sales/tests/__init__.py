@@ -4,3 +4,6 @@ from . import test_authorization_security
 from . import test_expiry_cron
 from . import test_licence_file
 from . import test_portal
+from . import test_ticket_assignment
+from . import test_ticket_sla
+from . import test_ticket_security

@@ -1,0 +1,364 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+# Share of the allowed working time after which a ticket is escalated as a
+# near-breach.
+NEAR_BREACH_RATIO = 0.8
+
+
+class HelpdeskTicket(models.Model):
+    _inherit = "helpdesk.ticket"
+
+    as_channel = fields.Selection(
+        [
+            ("phone", "Phone"),
+            ("email", "E-mail"),
+            ("portal", "Portal"),
+            ("wechat", "WeChat"),
+            ("visit", "Visit"),
+        ],
+        string="Intake Channel",
+        tracking=True,
+    )
+    as_caller_number = fields.Char(string="Caller Number")
+    as_call_time = fields.Datetime(string="Call Time")
+    as_grade_id = fields.Many2one(
+        "key_account.grade",
+        string="Customer Grade",
+        ondelete="restrict",
+        index=True,
+        tracking=True,
+        help="Grade of the customer when the ticket was opened; it sets the SLA.",
+    )
+    as_product_id = fields.Many2one(
+        "product.product", string="Product", ondelete="set null", index=True
+    )
+    as_authorization_id = fields.Many2one(
+        "after_sales.authorization",
+        string="Authorization",
+        ondelete="set null",
+        index=True,
+        domain="[('partner_id', '=', commercial_partner_id)]",
+    )
+    as_contract_id = fields.Many2one(
+        "contract.contract",
+        string="Contract",
+        ondelete="set null",
+        index=True,
+        domain="[('partner_id', 'child_of', commercial_partner_id)]",
+    )
+    as_lot_id = fields.Many2one(
+        "stock.lot",
+        string="Serial Number",
+        ondelete="set null",
+        index=True,
+        domain="[('product_id', '=?', as_product_id)]",
+    )
+    as_sale_order_id = fields.Many2one(
+        "sale.order",
+        string="Sales Order",
+        ondelete="set null",
+        index=True,
+        domain="[('partner_id', 'child_of', commercial_partner_id)]",
+    )
+    as_root_cause = fields.Text(string="Root Cause")
+    as_solution = fields.Text(string="Solution")
+    as_sla_start = fields.Datetime(string="SLA Start", readonly=True, copy=False)
+    as_response_deadline = fields.Datetime(
+        string="First Response Deadline", readonly=True, copy=False, index=True
+    )
+    as_resolution_deadline = fields.Datetime(
+        string="Resolution Deadline", readonly=True, copy=False, index=True
+    )
+    as_response_warn_date = fields.Datetime(
+        string="First Response Warning", readonly=True, copy=False, index=True
+    )
+    as_resolution_warn_date = fields.Datetime(
+        string="Resolution Warning", readonly=True, copy=False, index=True
+    )
+    as_first_response_date = fields.Datetime(
+        string="First Response", readonly=True, copy=False
+    )
+    as_response_breached = fields.Boolean(
+        string="First Response Overdue", readonly=True, copy=False
+    )
+    as_resolution_breached = fields.Boolean(
+        string="Resolution Overdue", readonly=True, copy=False
+    )
+    as_response_warned = fields.Boolean(
+        string="First Response Near-breach Escalated", readonly=True, copy=False
+    )
+    as_resolution_warned = fields.Boolean(
+        string="Resolution Near-breach Escalated", readonly=True, copy=False
+    )
+    as_sla_deadline = fields.Datetime(
+        string="SLA Deadline",
+        compute="_compute_as_sla_deadline",
+        help="The next deadline of the ticket: first response, then resolution.",
+    )
+    as_sla_remaining_hours = fields.Float(
+        string="SLA Remaining (hours)",
+        compute="_compute_as_sla_deadline",
+        help="Hours left until the next deadline; negative when overdue.",
+    )
+
+    @api.depends(
+        "as_response_deadline",
+        "as_resolution_deadline",
+        "as_first_response_date",
+        "stage_id.closed",
+    )
+    def _compute_as_sla_deadline(self):
+        now = fields.Datetime.now()
+        for ticket in self:
+            if ticket.stage_id.closed:
+                deadline = False
+            elif not ticket.as_first_response_date:
+                deadline = ticket.as_response_deadline
+            else:
+                deadline = ticket.as_resolution_deadline
+            ticket.as_sla_deadline = deadline
+            ticket.as_sla_remaining_hours = (
+                (deadline - now).total_seconds() / 3600 if deadline else 0.0
+            )
+
+    @api.constrains("as_authorization_id", "commercial_partner_id")
+    def _check_as_authorization_id(self):
+        for ticket in self:
+            auth = ticket.as_authorization_id
+            if auth and auth.partner_id != ticket.commercial_partner_id:
+                raise ValidationError(
+                    self.env._(
+                        "Authorization %(auth)s does not belong to %(partner)s.",
+                        auth=auth.display_name,
+                        partner=ticket.commercial_partner_id.display_name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        tickets = super().create(vals_list)
+        # Tickets created without an explicit assignee; helpdesk_mgmt's "auto
+        # assign" option may have given them to their creator, the feedback
+        # staff assignment below takes precedence when a member matches.
+        unassigned = self.browse(
+            [
+                ticket.id
+                for ticket, vals in zip(tickets, vals_list, strict=True)
+                if not vals.get("user_id") and ticket.team_id
+            ]
+        )
+        now = fields.Datetime.now()
+        for ticket in tickets:
+            if not ticket.as_grade_id:
+                ticket.as_grade_id = ticket.commercial_partner_id.ka_grade_id
+        tickets._as_plan_sla(now)
+        # A ticket opened directly in a working stage (a call answered on the
+        # spot) is responded to at creation.
+        tickets._as_track_sla_events()
+        unassigned._as_auto_assign()
+        return tickets
+
+    def write(self, vals):
+        res = super().write(vals)
+        if vals.get("stage_id"):
+            self._as_track_sla_events()
+        return res
+
+    def _message_post_after_hook(self, message, msg_vals):
+        # A public reply of an internal user counts as the first response.
+        author = message.author_id
+        if (
+            message.message_type == "comment"
+            and message.subtype_id == self.env.ref("mail.mt_comment")
+            and author
+            and author.user_ids
+            and not author.user_ids[0].share
+        ):
+            self.filtered(lambda t: not t.as_first_response_date)._as_set_responded(
+                message.date or fields.Datetime.now()
+            )
+        return super()._message_post_after_hook(message, msg_vals)
+
+    def _as_sla_hours(self):
+        """(response hours, resolution hours): the category's when set, else
+        the grade's."""
+        self.ensure_one()
+        categ, grade = self.category_id, self.as_grade_id
+        return (
+            categ.as_response_hours or grade.ticket_response_hours,
+            categ.as_resolution_hours or grade.ticket_resolution_hours,
+        )
+
+    def _as_plan_sla(self, start):
+        for ticket in self:
+            response, resolution = ticket._as_sla_hours()
+            calendar = (
+                ticket.team_id._as_calendar()
+                if ticket.team_id
+                else ticket.company_id.resource_calendar_id
+            )
+            vals = {"as_sla_start": start}
+            for hours, deadline, warn in (
+                (response, "as_response_deadline", "as_response_warn_date"),
+                (resolution, "as_resolution_deadline", "as_resolution_warn_date"),
+            ):
+                if not hours:
+                    continue
+                if calendar:
+                    vals[deadline] = calendar.plan_hours(hours, start)
+                    vals[warn] = calendar.plan_hours(hours * NEAR_BREACH_RATIO, start)
+                else:
+                    vals[deadline] = start + timedelta(hours=hours)
+                    vals[warn] = start + timedelta(hours=hours * NEAR_BREACH_RATIO)
+            ticket.write(vals)
+
+    def _as_track_sla_events(self):
+        """First response: the ticket leaves an unattended (new) stage.
+        Resolution: it reaches a closed stage."""
+        now = fields.Datetime.now()
+        self.filtered(
+            lambda t: not t.as_first_response_date and not t.stage_id.unattended
+        )._as_set_responded(now)
+        late = self.filtered(
+            lambda t: (
+                t.stage_id.closed
+                and t.as_resolution_deadline
+                and not t.as_resolution_breached
+                and (t.closed_date or now) > t.as_resolution_deadline
+            )
+        )
+        if late:
+            late.write({"as_resolution_breached": True})
+
+    def _as_set_responded(self, when):
+        if not self:
+            return
+        self.write({"as_first_response_date": when})
+        late = self.filtered(
+            lambda t: t.as_response_deadline and when > t.as_response_deadline
+        )
+        if late:
+            late.write({"as_response_breached": True})
+
+    def _as_auto_assign(self):
+        """Give each ticket to the least-loaded matching member of its team."""
+        staff = (
+            self.env["after_sales.feedback.staff"]
+            .sudo()
+            .search([("team_id", "in", self.team_id.ids)])
+        )
+        if not staff:
+            return
+        loads = staff._open_loads(staff.team_id, staff.user_id)
+        for ticket in self:
+            candidates = staff.filtered(
+                lambda s, t=ticket: (
+                    s.team_id == t.team_id
+                    and s.user_id in t.team_id.user_ids
+                    and s._matches(t)
+                )
+            )
+            if not candidates:
+                continue
+            best = min(
+                candidates,
+                key=lambda s: (loads.get((s.team_id.id, s.user_id.id), 0), s.sequence),
+            )
+            key = (best.team_id.id, best.user_id.id)
+            loads[key] = loads.get(key, 0) + 1
+            ticket.user_id = best.user_id
+
+    @api.model
+    def _cron_sla_escalate(self):
+        """Escalate breaches and near-breaches to the team leader, once each."""
+        now = fields.Datetime.now()
+        open_domain = [
+            ("stage_id.closed", "=", False),
+            ("team_id.user_id", "!=", False),
+        ]
+        no_response = [("as_first_response_date", "=", False)]
+        tickets = self.search(
+            open_domain
+            + [
+                "|",
+                "|",
+                "&",
+                "&",
+                ("as_response_warned", "=", False),
+                ("as_response_warn_date", "<=", now),
+                *no_response,
+                "&",
+                "&",
+                ("as_response_breached", "=", False),
+                ("as_response_deadline", "<=", now),
+                *no_response,
+                "|",
+                "&",
+                ("as_resolution_warned", "=", False),
+                ("as_resolution_warn_date", "<=", now),
+                "&",
+                ("as_resolution_breached", "=", False),
+                ("as_resolution_deadline", "<=", now),
+            ]
+        )
+        if not tickets:
+            return
+        activity_type = self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get_id("helpdesk.ticket")
+        activities, updates = [], {}
+        for ticket in tickets:
+            flags = {}
+            for kind, deadline, warn in (
+                ("response", ticket.as_response_deadline, ticket.as_response_warn_date),
+                (
+                    "resolution",
+                    ticket.as_resolution_deadline,
+                    ticket.as_resolution_warn_date,
+                ),
+            ):
+                if kind == "response" and ticket.as_first_response_date:
+                    continue
+                breached = ticket[f"as_{kind}_breached"]
+                warned = ticket[f"as_{kind}_warned"]
+                if deadline and deadline <= now and not breached:
+                    flags[f"as_{kind}_breached"] = True
+                    flags[f"as_{kind}_warned"] = True
+                    summary = (
+                        self.env._("First response overdue")
+                        if kind == "response"
+                        else self.env._("Resolution overdue")
+                    )
+                elif warn and warn <= now and not warned and not breached:
+                    flags[f"as_{kind}_warned"] = True
+                    summary = (
+                        self.env._("First response due soon")
+                        if kind == "response"
+                        else self.env._("Resolution due soon")
+                    )
+                else:
+                    continue
+                activities.append(
+                    {
+                        "res_model_id": model_id,
+                        "res_id": ticket.id,
+                        "activity_type_id": activity_type.id,
+                        "user_id": ticket.team_id.user_id.id,
+                        "summary": summary,
+                        "note": self.env._(
+                            "Ticket %(ticket)s: deadline %(deadline)s.",
+                            ticket=ticket.display_name,
+                            deadline=fields.Datetime.to_string(deadline),
+                        ),
+                        "date_deadline": fields.Date.context_today(self),
+                    }
+                )
+            if flags:
+                updates.setdefault(tuple(sorted(flags)), self.browse())
+                updates[tuple(sorted(flags))] |= ticket
+        for keys, group in updates.items():
+            group.write(dict.fromkeys(keys, True))
+        if activities:
+            self.env["mail.activity"].sudo().create(activities)
