@@ -8,3 +8,5 @@ from . import sales_followup_decision_maker
 from . import sales_followup_competitor
 from . import sales_followup_milestone
 from . import sales_followup_kpi_target
+from . import mail_activity_type
+from . import mail_activity

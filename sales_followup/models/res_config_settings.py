@@ -23,3 +23,9 @@ class ResConfigSettings(models.TransientModel):
         default=30,
         help="Each key account needs at least one done follow-up in this period.",
     )
+    sf_birthday_greeting = fields.Boolean(
+        string="Birthday E-mail Greeting",
+        config_parameter="sales_followup.birthday_greeting",
+        help="With each birthday reminder, queue a birthday greeting e-mail for the "
+        "day to the contact, when it has an e-mail address.",
+    )

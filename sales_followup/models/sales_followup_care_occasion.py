@@ -60,6 +60,17 @@ class SalesFollowupCareOccasion(models.Model):
         required=True,
         default=lambda self: self._default_activity_type_id(),
     )
+    send_greeting = fields.Boolean(
+        string="Send E-mail Greeting",
+        help="With each reminder, queue the greeting e-mail for the day to the "
+        "customer, when it has an e-mail address.",
+    )
+    greeting_template_id = fields.Many2one(
+        "mail.template",
+        ondelete="set null",
+        domain=[("model", "=", "res.partner")],
+        default=lambda self: self._default_greeting_template_id(),
+    )
     next_date = fields.Date(compute="_compute_next_date", help="From today on.")
 
     _sql_constraints = [
@@ -76,6 +87,12 @@ class SalesFollowupCareOccasion(models.Model):
     def _default_activity_type_id(self):
         return self.env["ir.model.data"]._xmlid_to_res_id(
             "sales_followup.mail_activity_type_care", raise_if_not_found=False
+        )
+
+    @api.model
+    def _default_greeting_template_id(self):
+        return self.env["ir.model.data"]._xmlid_to_res_id(
+            "sales_followup.mail_template_care_holiday", raise_if_not_found=False
         )
 
     @api.depends("month", "day", "lunar")

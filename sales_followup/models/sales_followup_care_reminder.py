@@ -1,16 +1,19 @@
 import logging
+from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL
 
 from .sales_followup_care_occasion import occurrences
-from .sales_followup_visit_plan import business_today
+from .sales_followup_visit_plan import business_midnight_utc, business_today
 
 _logger = logging.getLogger(__name__)
 
 PARAM_BIRTHDAY_DAYS = "sales_followup.birthday_days_before"
 DEFAULT_BIRTHDAY_DAYS = 3
+PARAM_BIRTHDAY_GREETING = "sales_followup.birthday_greeting"
+GREETING_HOUR = 9
 
 
 class SalesFollowupCareReminder(models.Model):
@@ -142,6 +145,7 @@ class SalesFollowupCareReminder(models.Model):
                           %(uids)s::int[], %(aids)s::int[])
                    AS v(pid, cid, kind, oid, key, day, uid, aid)
             ON CONFLICT DO NOTHING
+            RETURNING partner_id, key, occasion_date
             """,
                 uid=self.env.uid,
                 now=fields.Datetime.now(),
@@ -155,9 +159,56 @@ class SalesFollowupCareReminder(models.Model):
                 aids=activities.ids,
             )
         )
+        created = set(self.env.cr.fetchall())
         self.invalidate_model()
+        self._send_care_greetings(
+            [
+                cand
+                for cand in todo
+                if cand.get("template_id")
+                and (cand["partner_id"], cand["key"], cand["occasion_date"]) in created
+            ]
+        )
         _logger.info("sales_followup care: %s reminders", len(todo))
         return len(todo)
+
+    @api.model
+    def _send_care_greetings(self, candidates):
+        """Queue the greeting e-mails of the reminders just created, for 9:00
+        on the day, to those with an e-mail address: one batch per template
+        and day (a reminder is created once, so is its greeting)."""
+        if not candidates:
+            return
+        partners = self.env["res.partner"].browse(
+            {cand["partner_id"] for cand in candidates}
+        )
+        partners.fetch(["email"])
+        with_email = set(partners.filtered("email").ids)
+        batches = defaultdict(list)
+        for cand in candidates:
+            if cand["partner_id"] in with_email:
+                batches[(cand["template_id"], cand["occasion_date"])].append(
+                    cand["partner_id"]
+                )
+        for (template_id, day), partner_ids in batches.items():
+            when = business_midnight_utc(self.env, day) + timedelta(hours=GREETING_HOUR)
+            self.env["mail.template"].browse(template_id).sudo().send_mail_batch(
+                partner_ids,
+                force_send=False,
+                email_values={"scheduled_date": when},
+            )
+
+    @api.model
+    def _birthday_greeting_template(self):
+        """The birthday greeting template when the setting is on."""
+        enabled = (
+            self.env["ir.config_parameter"].sudo().get_param(PARAM_BIRTHDAY_GREETING)
+        )
+        if not enabled or enabled == "False":
+            return False
+        return self.env["ir.model.data"]._xmlid_to_res_id(
+            "sales_followup.mail_template_care_birthday", raise_if_not_found=False
+        )
 
     @api.model
     def _birthday_days_before(self):
@@ -191,6 +242,7 @@ class SalesFollowupCareReminder(models.Model):
         )
         rows = self.env.cr.fetchall()
         care_type = self.env.ref("sales_followup.mail_activity_type_care").id
+        template_id = self._birthday_greeting_template()
         found = []
         for pid, cid, uid, month, day, lunar in rows:
             for when in occurrences(month, day, lunar, today, end):
@@ -203,6 +255,7 @@ class SalesFollowupCareReminder(models.Model):
                         "key": "birthday",
                         "occasion_date": when,
                         "activity_type_id": care_type,
+                        "template_id": template_id,
                         "summary": self.env._("Birthday on %(date)s", date=when),
                     }
                 )
@@ -275,6 +328,7 @@ class SalesFollowupCareReminder(models.Model):
             summary = self.env._(
                 "%(occasion)s greetings (%(date)s)", occasion=occasion.name, date=when
             )
+            template_id = occasion.send_greeting and occasion.greeting_template_id.id
             for pid, uid in accounts:
                 found.append(
                     {
@@ -287,6 +341,7 @@ class SalesFollowupCareReminder(models.Model):
                         "occasion_date": when,
                         "activity_type_id": occasion.activity_type_id.id,
                         "summary": summary,
+                        "template_id": template_id,
                     }
                 )
         return found

@@ -8,3 +8,4 @@ from . import test_care_reminders
 from . import test_ui
 from . import test_key_projects
 from . import test_kpi
+from . import test_reminders

@@ -1,0 +1,100 @@
+import logging
+from collections import defaultdict
+
+from markupsafe import Markup, escape
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from .sales_followup_visit_plan import business_today
+
+_logger = logging.getLogger(__name__)
+
+
+class MailActivity(models.Model):
+    _inherit = "mail.activity"
+
+    sf_reminded = fields.Boolean(
+        string="Reminded",
+        copy=False,
+        readonly=True,
+        help="The assigned user got the reminder before the deadline.",
+    )
+
+    @api.model
+    def _cron_sf_activity_reminders(self):
+        self._run_sf_activity_reminders()
+
+    @api.model
+    def _run_sf_activity_reminders(self, today=None):
+        """Remind each assigned user, once, of the activities whose deadline is
+        within the reminder days of their type.
+
+        Set-wise: one SELECT of the due activities, one inbox message per user
+        listing all of theirs, one UPDATE marking them reminded.
+        Returns the number of activities reminded.
+        """
+        today = today or business_today(self.env)
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT a.id, a.user_id
+              FROM mail_activity a
+              JOIN mail_activity_type t ON t.id = a.activity_type_id
+             WHERE a.active AND NOT COALESCE(a.sf_reminded, FALSE)
+               AND a.user_id IS NOT NULL
+               AND COALESCE(t.sf_reminder_days, 0) > 0
+               AND a.date_deadline >= %(today)s
+               AND a.date_deadline - t.sf_reminder_days <= %(today)s
+             ORDER BY a.user_id, a.date_deadline, a.id
+            """,
+                today=today,
+            )
+        )
+        rows = self.env.cr.fetchall()
+        if not rows:
+            return 0
+        by_user = defaultdict(list)
+        for activity_id, user_id in rows:
+            by_user[user_id].append(activity_id)
+        activities = self.browse([row[0] for row in rows])
+        activities.fetch(["res_name", "summary", "date_deadline", "activity_type_id"])
+        users = self.env["res.users"].browse(list(by_user))
+        users.fetch(["partner_id", "lang"])
+        odoobot = self.env.ref("base.partner_root")
+        for user in users:
+            env = self.with_context(lang=user.lang).env
+            lines = Markup("").join(
+                Markup("<li>%s</li>")
+                % env._(
+                    "%(deadline)s %(type)s: %(record)s %(summary)s",
+                    deadline=activity.date_deadline,
+                    type=activity.activity_type_id.with_env(env).name,
+                    record=activity.res_name or "",
+                    summary=activity.summary or "",
+                )
+                for activity in self.browse(by_user[user.id])
+            )
+            body = Markup("<p>%s</p><ul>%s</ul>") % (
+                escape(env._("These follow-ups are due soon:")),
+                lines,
+            )
+            self.env["mail.thread"].sudo().message_notify(
+                partner_ids=user.partner_id.ids,
+                author_id=odoobot.id,
+                subject=env._(
+                    "Follow-up reminder: %(count)s due soon",
+                    count=len(by_user[user.id]),
+                ),
+                body=body,
+            )
+        self.env.cr.execute(
+            SQL(
+                "UPDATE mail_activity SET sf_reminded = TRUE WHERE id = ANY(%s)",
+                activities.ids,
+            )
+        )
+        self.invalidate_model(["sf_reminded"])
+        _logger.info("sales_followup: %s activity reminders", len(rows))
+        return len(rows)
