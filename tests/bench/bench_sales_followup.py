@@ -385,20 +385,27 @@ def _kpi_generate(env, users):
         params,
     )
     # two confirmed orders per customer in the year, by its account manager
+    # (with sale_stock installed beside, as after_sales does, orders need a
+    # picking policy)
+    cr.execute(
+        "SELECT 1 FROM information_schema.columns "
+        "WHERE table_name = 'sale_order' AND column_name = 'picking_policy'"
+    )
+    policy = ("", "") if not cr.fetchone() else (", picking_policy", ", 'direct'")
     cr.execute(
         """
         INSERT INTO sale_order (
             name, partner_id, partner_invoice_id, partner_shipping_id, user_id,
             company_id, currency_id, state, date_order, create_uid, write_uid,
-            create_date, write_date)
+            create_date, write_date{})
         SELECT %(prefix)s || '/' || p.id || '/' || k, p.id, p.id, p.id,
                p.user_id, %(company)s, %(currency)s, 'sale',
                %(start)s::timestamp
                    + make_interval(days => ((p.id * 7 + k * 151) %% 365)::int),
-               %(uid)s, %(uid)s, now(), now()
+               %(uid)s, %(uid)s, now(), now(){}
           FROM res_partner p CROSS JOIN generate_series(1, 2) AS k
          WHERE p.ref LIKE %(prefix)s || '%%'
-        """,
+        """.format(*policy),
         params,
     )
     # invoices (every tenth one a refund) of the customers' account managers
