@@ -2,13 +2,14 @@
     "name": "Key Account After-sales",
     "summary": "Authorization keys, feedback tickets with SLA by grade, revisits, "
     "repairs and contract renewal",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Services/Helpdesk",
     "license": "AGPL-3",
     "author": "KAM Team",
     "website": "https://github.com/kam-team/key-account",
     "depends": [
         "key_account",
+        "calendar",
         "contract",
         "helpdesk_mgmt",
         "portal",
@@ -23,6 +24,7 @@
         "security/after_sales_security.xml",
         "data/ir_config_parameter_data.xml",
         "data/ir_cron_data.xml",
+        "wizard/after_sales_contract_renew_views.xml",
         "views/after_sales_authorization_views.xml",
         "views/product_template_views.xml",
         "views/res_partner_views.xml",
@@ -31,6 +33,9 @@
         "views/after_sales_portal_templates.xml",
         "views/helpdesk_ticket_views.xml",
         "views/after_sales_feedback_staff_views.xml",
+        "views/after_sales_revisit_views.xml",
+        "views/repair_order_views.xml",
+        "views/contract_contract_views.xml",
         "views/after_sales_menus.xml",
     ],
     "demo": [

@@ -9,3 +9,6 @@ from . import contract_line
 from . import helpdesk_ticket
 from . import helpdesk_ticket_category
 from . import helpdesk_ticket_team
+from . import after_sales_revisit
+from . import repair_order
+from . import contract_contract

@@ -93,6 +93,27 @@ class HelpdeskTicket(models.Model):
     as_resolution_warned = fields.Boolean(
         string="Resolution Near-breach Escalated", readonly=True, copy=False
     )
+    as_revisit_ids = fields.One2many(
+        "after_sales.revisit", "ticket_id", string="Revisits"
+    )
+    as_repair_ids = fields.One2many(
+        "repair.order",
+        "as_ticket_id",
+        string="Repair Orders",
+        groups="stock.group_stock_user",
+    )
+    as_repair_count = fields.Integer(
+        string="Repair Order Count",
+        compute="_compute_as_repair_count",
+        groups="stock.group_stock_user",
+    )
+    as_repair_state = fields.Selection(
+        lambda self: self.env["repair.order"]._fields["state"].selection,
+        string="Repair Status",
+        compute="_compute_as_repair_count",
+        groups="stock.group_stock_user",
+        help="Status of the latest repair order of the ticket.",
+    )
     as_sla_deadline = fields.Datetime(
         string="SLA Deadline",
         compute="_compute_as_sla_deadline",
@@ -123,6 +144,13 @@ class HelpdeskTicket(models.Model):
             ticket.as_sla_remaining_hours = (
                 (deadline - now).total_seconds() / 3600 if deadline else 0.0
             )
+
+    @api.depends("as_repair_ids.state")
+    def _compute_as_repair_count(self):
+        for ticket in self:
+            repairs = ticket.as_repair_ids
+            ticket.as_repair_count = len(repairs)
+            ticket.as_repair_state = repairs.sorted("id")[-1:].state
 
     @api.constrains("as_authorization_id", "commercial_partner_id")
     def _check_as_authorization_id(self):
@@ -159,13 +187,45 @@ class HelpdeskTicket(models.Model):
         # spot) is responded to at creation.
         tickets._as_track_sla_events()
         unassigned._as_auto_assign()
+        self.env["after_sales.revisit"]._schedule_for_tickets(tickets)
         return tickets
 
     def write(self, vals):
         res = super().write(vals)
         if vals.get("stage_id"):
             self._as_track_sla_events()
+            self.env["after_sales.revisit"]._schedule_for_tickets(self)
         return res
+
+    def action_as_create_repair(self):
+        """A repair order for the ticket's customer, product and serial
+        number; the parts are added on the repair form."""
+        self.ensure_one()
+        repair = self.env["repair.order"].create(
+            {
+                "as_ticket_id": self.id,
+                "company_id": self.company_id.id or self.env.company.id,
+                "partner_id": self.partner_id.id,
+                "product_id": self.as_product_id.id,
+                "lot_id": self.as_lot_id.id,
+                "internal_notes": self.description,
+            }
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "repair.order",
+            "res_id": repair.id,
+            "view_mode": "form",
+        }
+
+    def action_as_view_repairs(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "repair.action_repair_order_tree"
+        )
+        action["domain"] = [("as_ticket_id", "=", self.id)]
+        action["context"] = {"default_as_ticket_id": self.id}
+        return action
 
     def _message_post_after_hook(self, message, msg_vals):
         # A public reply of an internal user counts as the first response.

@@ -7,3 +7,6 @@ from . import test_portal
 from . import test_ticket_assignment
 from . import test_ticket_sla
 from . import test_ticket_security
+from . import test_revisit
+from . import test_ticket_repair
+from . import test_contract_renewal

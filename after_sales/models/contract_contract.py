@@ -1,0 +1,169 @@
+from datetime import timedelta
+
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+# Days before the end of a contract when its account manager is reminded,
+# unless the after_sales.contract_reminder_days parameter says otherwise.
+DEFAULT_REMINDER_DAYS = 30
+
+
+class ContractContract(models.Model):
+    _inherit = "contract.contract"
+
+    as_grade_id = fields.Many2one(
+        related="partner_id.commercial_partner_id.ka_grade_id",
+        string="Customer Grade",
+    )
+    as_predecessor_id = fields.Many2one(
+        "contract.contract",
+        string="Renewal Of",
+        ondelete="set null",
+        index=True,
+        copy=False,
+        readonly=True,
+    )
+    as_successor_id = fields.Many2one(
+        "contract.contract",
+        string="Renewed By",
+        ondelete="set null",
+        index=True,
+        copy=False,
+        readonly=True,
+    )
+    as_expiry_reminded = fields.Boolean(
+        string="Expiry Reminder Sent", readonly=True, copy=False
+    )
+
+    def action_as_renew(self):
+        self.ensure_one()
+        if self.as_successor_id:
+            raise UserError(
+                self.env._(
+                    "Contract %(contract)s is already renewed.",
+                    contract=self.display_name,
+                )
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Renew Contract"),
+            "res_model": "after_sales.contract.renew",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_contract_id": self.id},
+        }
+
+    def action_as_view_successor(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "contract.contract",
+            "res_id": self.as_successor_id.id,
+            "view_mode": "form",
+        }
+
+    def _as_renew(self, date_start, date_end):
+        """The successor contract: the same lines from ``date_start`` to
+        ``date_end``; the live authorizations of the old lines are renewed
+        on the new ones. Returns the successor."""
+        self.ensure_one()
+        if self.as_successor_id:
+            raise UserError(
+                self.env._(
+                    "Contract %(contract)s is already renewed.",
+                    contract=self.display_name,
+                )
+            )
+        if not date_end or date_end < date_start:
+            raise UserError(self.env._("The renewal must end after it starts."))
+        successor = self.copy(
+            {
+                "contract_line_ids": False,
+                "date_start": date_start,
+                "as_predecessor_id": self.id,
+            }
+        )
+        Authorization = self.env["after_sales.authorization"].sudo()
+        for line in self.contract_line_ids:
+            new_line = line.copy(
+                {
+                    "contract_id": successor.id,
+                    "date_start": date_start,
+                    "date_end": date_end,
+                    "recurring_next_date": line.get_next_invoice_date(
+                        date_start,
+                        line.recurring_invoicing_type,
+                        line.recurring_invoicing_offset,
+                        line.recurring_rule_type,
+                        line.recurring_interval,
+                        max_date_end=date_end,
+                    ),
+                }
+            )
+            authorizations = Authorization.search(
+                [
+                    ("contract_line_id", "=", line.id),
+                    ("state", "in", ("active", "expired")),
+                    ("date_end", "!=", False),
+                ]
+            )
+            if authorizations:
+                authorizations._renew(date_end=date_end).write(
+                    {"contract_line_id": new_line.id}
+                )
+        self.as_successor_id = successor
+        self.message_post(
+            body=self.env._("Renewed by %(contract)s.", contract=successor.display_name)
+        )
+        return successor
+
+    def _cron_as_expiry_reminder(self):
+        """Remind the account managers of the contracts ending within the
+        configured number of days, once per contract."""
+        param = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("after_sales.contract_reminder_days")
+        )
+        try:
+            days = int(param) if param else DEFAULT_REMINDER_DAYS
+        except ValueError:
+            days = DEFAULT_REMINDER_DAYS
+        today = fields.Date.context_today(self)
+        contracts = self.search(
+            [
+                ("as_expiry_reminded", "=", False),
+                ("as_successor_id", "=", False),
+                ("date_end", "!=", False),
+                ("date_end", ">=", today),
+                ("date_end", "<=", today + timedelta(days=days)),
+            ]
+        )
+        if not contracts:
+            return
+        activity_type = self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        activities = []
+        for contract in contracts:
+            user = contract.partner_id.commercial_partner_id.user_id or contract.user_id
+            if not user:
+                continue
+            activities.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": contract.id,
+                    "activity_type_id": activity_type.id,
+                    "user_id": user.id,
+                    "summary": self.env._("Contract expires soon"),
+                    "note": self.env._(
+                        "Contract %(contract)s of %(customer)s ends on %(date)s.",
+                        contract=contract.display_name,
+                        customer=contract.partner_id.display_name,
+                        date=contract.date_end,
+                    ),
+                    "date_deadline": contract.date_end,
+                }
+            )
+        contracts.write({"as_expiry_reminded": True})
+        if activities:
+            self.env["mail.activity"].sudo().create(activities)

@@ -1,0 +1,1 @@
+from . import after_sales_contract_renew
