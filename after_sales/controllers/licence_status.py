@@ -30,6 +30,10 @@ class LicenceStatus(Controller):
         env = request.env(su=True)
         if not env["after_sales.licence.rate"]._hit(request.httprequest.remote_addr):
             return self._error(429, "too many requests, try again in a minute")
+        # refuse a declared oversize body before reading it
+        length = request.httprequest.content_length
+        if length is not None and length > MAX_BODY:
+            return self._error(413, "request body too large")
         body = request.httprequest.get_data(cache=False)
         if len(body) > MAX_BODY:
             return self._error(413, "request body too large")

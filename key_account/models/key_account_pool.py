@@ -65,9 +65,8 @@ class KeyAccountPool(models.AbstractModel):
                     names=", ".join(not_companies.mapped("display_name")),
                 )
             )
-        own = partners.filtered(
-            lambda p: p.id in self.env["res.partner"]._ka_own_company_partner_ids()
-        )
+        own_ids = set(self.env["res.partner"]._ka_own_company_partner_ids())
+        own = partners.filtered(lambda p: p.id in own_ids)
         if own:
             raise UserError(
                 self.env._(
