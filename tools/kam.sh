@@ -19,9 +19,10 @@ MODULES="key_account,sales_followup,after_sales"
 PYTHON_BIN="${PYTHON:-python3.11}"
 
 # Debian packages: PostgreSQL, headers for psycopg2/python-ldap, CJK fonts,
-# Chromium for browser tests and screenshots, Node for prettier.
+# Chromium for browser tests and screenshots, wkhtmltopdf for PDF reports,
+# Node for prettier.
 DEBS=(postgresql postgresql-contrib libpq-dev libldap2-dev libsasl2-dev gcc
-      fonts-noto-cjk chromium nodejs npm)
+      fonts-noto-cjk chromium wkhtmltopdf nodejs npm)
 
 say() { printf '\033[1m[kam]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[31m[kam] %s\033[0m\n' "$*" >&2; exit 2; }
