@@ -4,8 +4,9 @@
 
 Entries the .pot no longer has are dropped, new ones are added (filled from
 the glossary when the whole msgid is a glossary term, else left empty for a
-translator), and the header is the one STYLE.md asks for. Run it after
-exporting the .pot (see README, "Translations").
+translator), translator comments (`# glossary-ignore: ...`) are kept, and the
+header is the one STYLE.md asks for. Run it after exporting the .pot (see
+README, "Translations"). addons/kam_zh_cn's .pot is made by i18n/dep_terms.py.
 """
 
 import csv
@@ -15,19 +16,30 @@ import sys
 import polib
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ADDONS = ("key_account", "sales_followup", "after_sales")
+ADDONS = {
+    "key_account": "key_account",
+    "sales_followup": "sales_followup",
+    "after_sales": "after_sales",
+    "kam_zh_cn": os.path.join("addons", "kam_zh_cn"),
+    "kam_dashboard": os.path.join("addons", "kam_dashboard"),
+}
 
 
 def glossary():
     with open(os.path.join(ROOT, "i18n", "glossary.csv"), encoding="utf-8") as f:
-        return {row["en"]: row["zh_CN"] for row in csv.DictReader(f)}
+        return {row["en"]: row["zh_CN"] for row in csv.DictReader(f) if row["zh_CN"]}
 
 
-def sync(addon, terms):
-    pot = polib.pofile(os.path.join(ROOT, addon, "i18n", f"{addon}.pot"))
-    po_path = os.path.join(ROOT, addon, "i18n", "zh_CN.po")
+def sync(addon, terms, memory=None):
+    """Merge the addon's .pot into its zh_CN.po; `memory` ({msgid: msgstr})
+    fills new entries after the glossary. Returns the untranslated count."""
+    base = os.path.join(ROOT, ADDONS.get(addon, addon), "i18n")
+    pot = polib.pofile(os.path.join(base, f"{addon}.pot"))
+    po_path = os.path.join(base, "zh_CN.po")
     old = polib.pofile(po_path) if os.path.exists(po_path) else polib.POFile()
-    known = {(e.msgctxt, e.msgid): e.msgstr for e in old}
+    known = {(e.msgctxt, e.msgid): e.msgstr for e in old if not e.obsolete}
+    notes = {(e.msgctxt, e.msgid): e.tcomment for e in old if e.tcomment}
+    memory = memory or {}
     new = polib.POFile(wrapwidth=78)
     new.metadata = dict(pot.metadata)
     new.metadata.update(
@@ -40,7 +52,8 @@ def sync(addon, terms):
     )
     missing = 0
     for entry in pot:
-        msgstr = known.get((entry.msgctxt, entry.msgid)) or terms.get(entry.msgid, "")
+        key = (entry.msgctxt, entry.msgid)
+        msgstr = known.get(key) or terms.get(entry.msgid) or memory.get(entry.msgid, "")
         missing += not msgstr
         new.append(
             polib.POEntry(
@@ -49,7 +62,7 @@ def sync(addon, terms):
                 msgstr=msgstr,
                 occurrences=entry.occurrences,
                 comment=entry.comment,
-                tcomment=entry.tcomment,
+                tcomment=notes.get(key) or entry.tcomment,
                 flags=entry.flags,
             )
         )

@@ -2,7 +2,7 @@
     "name": "Key Account Management",
     "summary": "Chinese key-account master data, grades, value figures, "
     "public customer pool and data isolation",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "license": "AGPL-3",
     "author": "KAM Team",
@@ -17,7 +17,14 @@
         "partner_contact_birthdate",
     ],
     "external_dependencies": {
-        "python": ["python-stdnum", "pypinyin", "scipy", "numpy"]
+        "python": [
+            "python-stdnum",
+            "pypinyin",
+            "scipy",
+            "numpy",
+            "cn2an",
+            "openpyxl",
+        ]
     },
     "data": [
         "security/key_account_groups.xml",
@@ -35,6 +42,7 @@
         "views/key_account_pool_views.xml",
         "views/key_account_report_views.xml",
         "views/crm_team_views.xml",
+        "views/key_account_customer_import_views.xml",
         "views/key_account_menus.xml",
     ],
     "demo": [

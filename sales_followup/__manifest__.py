@@ -2,7 +2,7 @@
     "name": "Key Account Follow-up",
     "summary": "Visit plans and check-ins, follow-ups, care reminders, key projects "
     "and account-manager KPIs",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Sales/CRM",
     "license": "AGPL-3",
     "author": "KAM Team",
@@ -25,6 +25,7 @@
         "views/crm_lead_views.xml",
         "views/sales_followup_kpi_target_views.xml",
         "views/sales_followup_menus.xml",
+        "report/sales_followup_visit_report.xml",
     ],
     "demo": [
         "demo/sales_followup_demo.xml",
@@ -33,6 +34,9 @@
         "web.assets_backend": [
             "sales_followup/static/src/js/*.js",
             "sales_followup/static/src/xml/*.xml",
+        ],
+        "web.report_assets_common": [
+            "sales_followup/static/src/scss/visit_report.scss",
         ],
         "web.assets_tests": [
             "sales_followup/static/tests/tours/*.js",

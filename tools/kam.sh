@@ -15,7 +15,19 @@ DB_USER="${KAM_DB_USER:-kam}"
 DB_PASSWORD="${KAM_DB_PASSWORD:-kam}"
 DB_NAME="${KAM_DB:-kam}"
 HTTP_PORT="${KAM_HTTP_PORT:-8069}"
-MODULES="key_account,sales_followup,after_sales"
+# The product's addons, then the supporting addons of addons/ (test_* ones only in make test).
+CORE_MODULES=(key_account sales_followup after_sales)
+SUPPORT_MODULES=() TEST_MODULES=()
+for _m in "$ROOT"/addons/*/__manifest__.py; do
+    [ -f "$_m" ] || continue
+    _m="$(basename "$(dirname "$_m")")"
+    case "$_m" in test_*) TEST_MODULES+=("$_m") ;; *) SUPPORT_MODULES+=("$_m") ;; esac
+done
+join_by_comma() { local IFS=,; echo "$*"; }
+MODULES="$(join_by_comma "${CORE_MODULES[@]}" "${SUPPORT_MODULES[@]+"${SUPPORT_MODULES[@]}"}")"
+ALL_MODULES="$(join_by_comma "${CORE_MODULES[@]}" "${SUPPORT_MODULES[@]+"${SUPPORT_MODULES[@]}"}" "${TEST_MODULES[@]+"${TEST_MODULES[@]}"}")"
+LINT_DIRS=("${CORE_MODULES[@]}")
+for _m in "${SUPPORT_MODULES[@]+"${SUPPORT_MODULES[@]}"}" "${TEST_MODULES[@]+"${TEST_MODULES[@]}"}"; do LINT_DIRS+=("addons/$_m"); done
 PYTHON_BIN="${PYTHON:-python3.11}"
 
 # Debian packages: PostgreSQL, headers for psycopg2/python-ldap, CJK fonts,
@@ -143,6 +155,13 @@ odoo() {
 psql_q() { PGPASSWORD="$DB_PASSWORD" psql -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" "$@"; }
 db_exists() { [ "$(psql_q -d postgres -Atc "select 1 from pg_database where datname='$1'")" = 1 ]; }
 modules_installed() {
+    local names n
+    names="'${MODULES//,/\',\'}'"
+    n=$(( $(tr -cd , <<<"$MODULES" | wc -c) + 1 ))
+    [ "$(psql_q -d "$1" -Atc "select count(*) from ir_module_module where state='installed' and name in ($names)" 2>/dev/null)" = "$n" ]
+}
+
+core_installed() {   # the three product addons, whatever the supporting ones
     [ "$(psql_q -d "$1" -Atc "select count(*) from ir_module_module where state='installed' and name in ('key_account','sales_followup','after_sales')" 2>/dev/null)" = 3 ]
 }
 
@@ -154,10 +173,16 @@ drop_db() {
 create_run_db() {
     local log="$STATE/log/install${1:+-$1}.log"
     if db_exists "$DB_NAME" && modules_installed "$DB_NAME"; then return 0; fi
+    if db_exists "$DB_NAME" && core_installed "$DB_NAME"; then
+        say "installing the supporting addons missing from $DB_NAME ($MODULES; log in $log)"
+        odoo -d "$DB_NAME" -i "$MODULES" --stop-after-init --logfile="$log" && modules_installed "$DB_NAME" \
+            || die "installing $MODULES into $DB_NAME failed, see $log"
+        return 0
+    fi
     if db_exists "$DB_NAME"; then
         # not ours, or a creation that was interrupted: never touch a database we did not make
         [ "$(psql_q -d "$DB_NAME" -Atc "select value from ir_config_parameter where key='kam.created_by_make_run'" 2>/dev/null)" = 1 ] \
-            || die "database $DB_NAME exists without the three addons; install them or choose another KAM_DB"
+            || die "database $DB_NAME exists without our addons ($MODULES); install them or choose another KAM_DB"
         say "resuming the creation of $DB_NAME: starting it again"
         drop_db "$DB_NAME"
     fi
@@ -199,12 +224,14 @@ cmd_lint() {
     cd "$ROOT"
     run_check ruff-check "$LINT_VENV/bin/ruff" check .
     run_check ruff-format "$LINT_VENV/bin/ruff" format --check .
-    run_check pylint-odoo "$LINT_VENV/bin/pylint" --rcfile=.pylintrc-mandatory --score=n \
-        key_account sales_followup after_sales
-    run_check prettier "$ROOT/node_modules/.bin/prettier" --check \
-        "key_account/**/*.xml" "sales_followup/**/*.xml" "after_sales/**/*.xml"
-    run_check oca-module "$LINT_VENV/bin/oca-checks-odoo-module" --disable=xml-header-wrong \
-        key_account/__manifest__.py sales_followup/__manifest__.py after_sales/__manifest__.py
+    local xml_globs=() manifests=() d
+    for d in "${LINT_DIRS[@]}"; do
+        manifests+=("$d/__manifest__.py")
+        if find "$d" -name '*.xml' | grep -q .; then xml_globs+=("$d/**/*.xml"); fi
+    done
+    run_check pylint-odoo "$LINT_VENV/bin/pylint" --rcfile=.pylintrc-mandatory --score=n "${LINT_DIRS[@]}"
+    run_check prettier "$ROOT/node_modules/.bin/prettier" --check "${xml_globs[@]}"
+    run_check oca-module "$LINT_VENV/bin/oca-checks-odoo-module" --disable=xml-header-wrong "${manifests[@]}"
     run_check oca-po "$LINT_VENV/bin/oca-checks-po" $(git ls-files '*/i18n/*.po' '*/i18n/*.pot')
     run_check po-complete "$PY" "$ROOT/i18n/check_po.py"
     LINT_PASSED=$passes; LINT_FAILED=$fails
@@ -224,9 +251,10 @@ cmd_test() {
     : >"$log"
     local passed=0 failed=0 skipped=0 rc=0
     psql_q -d postgres -qc "drop database if exists \"$db\"" >/dev/null
-    say "installing $MODULES into the throwaway database $db and running their tests (log in $log)"
+    local modules="${KAM_MODULES:-$ALL_MODULES}"
+    say "installing $modules into the throwaway database $db and running their tests (log in $log)"
     set +e
-    odoo -d "$db" -i "${KAM_MODULES:-$MODULES}" --without-demo=all --test-enable --test-tags="${KAM_TEST_TAGS:-/key_account,/sales_followup,/after_sales}" \
+    odoo -d "$db" -i "$modules" --without-demo=all --test-enable --test-tags="${KAM_TEST_TAGS:-/${modules//,/,/}}" \
         --stop-after-init --http-port="${KAM_TEST_HTTP_PORT:-8169}" --logfile="$log" --log-level=test \
         --load-language=zh_CN
     rc=$?
@@ -243,6 +271,26 @@ cmd_test() {
         [ "$o_fail" = 0 ] && failed=$((failed + 1))
     fi
     [ "${KAM_KEEP_DB:-}" = 1 ] || psql_q -d postgres -qc "drop database if exists \"$db\"" >/dev/null 2>&1 || true
+
+    # The flows' tours again against a multi-process server (odoo-bin --workers 2):
+    # Odoo cannot run its own tests in prefork mode, the script drives the server.
+    if [ "${KAM_SKIP_WORKERS:-}" != 1 ] && [[ ",$modules," == *,test_kam_flows,* ]]; then
+        local wlog="$STATE/log/workers-run${KAM_TEST_DB:+-$KAM_TEST_DB}.log" last
+        say "the flows against odoo-bin --workers 2 (log in $wlog)"
+        set +e
+        PYTHONPATH="$ODOO_SRC" KAM_ADDONS_PATH="$(addons_path)" "$PY" \
+            "$ROOT/addons/test_kam_flows/tools/run_workers.py" --db "${db}_workers" \
+            --port "${KAM_TEST_HTTP_PORT:-8169}" >"$wlog" 2>&1
+        set -e
+        grep -E "^(ok|FAILED) " "$wlog" | grep -v "^ok" >&2 || true
+        last="$(tail -1 "$wlog")"
+        if [[ "$last" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
+            passed=$((passed + BASH_REMATCH[1])); failed=$((failed + BASH_REMATCH[2]))
+            say "multi-process run: $last"
+        else
+            failed=$((failed + 1)); say "the multi-process run broke off, see $wlog"
+        fi
+    fi
 
     if [ "${KAM_SKIP_DEMO_CHECK:-}" != 1 ]; then
         say "installing the Chinese demo database as make run does (kam_demo_check_$$)"
@@ -279,15 +327,16 @@ cmd_test() {
 cmd_bench() {
     setup
     local db="${KAM_BENCH_DB:-kam_bench}"
-    if ! modules_installed "$db"; then
+    if ! modules_installed "$db" && ! core_installed "$db"; then
         drop_db "$db"
         say "creating the benchmark database $db (no demo data; log in $STATE/log/bench-install.log)"
         odoo -d "$db" -i "$MODULES" --without-demo=all --stop-after-init \
             --logfile="$STATE/log/bench-install.log" || die "creating $db failed"
     else
         # the addons may have changed since the data was generated: update them
+        # (and install the supporting addons added since: never drop the generated data)
         say "updating $MODULES in $db (log in $STATE/log/bench-install.log)"
-        odoo -d "$db" -u "$MODULES" --stop-after-init \
+        odoo -d "$db" -i "$MODULES" -u "$MODULES" --stop-after-init \
             --logfile="$STATE/log/bench-install.log" || die "updating $db failed"
     fi
     say "benchmarks (JSON lines on stdout; Odoo's log in $STATE/log/bench.log)"
@@ -298,7 +347,8 @@ cmd_bench() {
 }
 
 # make i18n ADDON=key_account: export the addon's .pot from a scratch database
-# holding the three addons (updated first) and merge it into i18n/zh_CN.po.
+# holding our addons (updated first) and merge it into i18n/zh_CN.po.
+# ADDON=kam_zh_cn collects the dependencies' untranslated terms instead.
 cmd_i18n() {
     setup
     local addon="${1:?usage: tools/kam.sh i18n <addon>}" db="${KAM_I18N_DB:-kam_i18n}"
@@ -310,7 +360,14 @@ cmd_i18n() {
         odoo -d "$db" -i "$MODULES" --without-demo=all --load-language=zh_CN --stop-after-init \
             --logfile="$log" || die "install failed, see $log"
     fi
-    odoo -d "$db" --modules="$addon" --i18n-export="$ROOT/$addon/i18n/$addon.pot" \
+    if [ "$addon" = kam_zh_cn ]; then   # the dependencies' terms, see i18n/dep_terms.py
+        (cd "$ROOT" && odoo shell -d "$db" --no-http --logfile="$log" <"$ROOT/i18n/dep_terms.py") \
+            || die "export failed, see $log"
+        return 0
+    fi
+    local dir="$ROOT/$addon"
+    [ -f "$dir/__manifest__.py" ] || dir="$ROOT/addons/$addon"
+    odoo -d "$db" --modules="$addon" --i18n-export="$dir/i18n/$addon.pot" \
         --stop-after-init --logfile="$log" || die "export failed, see $log"
     "$PY" "$ROOT/i18n/sync_po.py" "$addon"
 }

@@ -1,6 +1,10 @@
-// The README's screenshot: the key-account form in Chinese, taken with headless
-// Debian chromium through playwright-core. Needs `make run` serving.
+// The README's screenshots in Chinese, taken with headless Debian chromium
+// through playwright-core. Needs `make run` serving the Chinese demo database.
 //   node tools/screenshot.mjs [base-url] [output.png]
+// With an output file: only the key-account form. Without: also the pool
+// kanban, the analysis, the grade rules (key_account), a visit's check-in on
+// a phone-sized window (sales_followup), the tickets with their SLA and the
+// portal's authorization keys (after_sales), each into the addon it shows.
 import { chromium } from "playwright-core";
 
 const base = process.argv[2] || "http://127.0.0.1:8069";
@@ -10,11 +14,48 @@ const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
 });
-const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, locale: "zh-CN" });
-await page.goto(`${base}/web/login`);
-await page.fill("input[name=login]", "admin");
-await page.fill("input[name=password]", "admin");
-await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
+
+async function login(context) {
+    const page = await context.newPage();
+    await page.goto(`${base}/web/login`);
+    await page.fill("input[name=login]", "admin");
+    await page.fill("input[name=password]", "admin");
+    await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
+    return page;
+}
+
+// a JSON-RPC call in the page's session, to find the records to show
+async function rpc(page, model, method, args, kwargs = {}) {
+    return page.evaluate(
+        async ([model, method, args, kwargs]) => {
+            const response = await fetch(`/web/dataset/call_kw/${model}/${method}`, {
+                method: "POST",
+                headers: { "Content-Type": "application/json" },
+                body: JSON.stringify({
+                    jsonrpc: "2.0",
+                    method: "call",
+                    params: { model, method, args, kwargs },
+                }),
+            });
+            const result = await response.json();
+            if (result.error) {
+                throw new Error(result.error.data?.message || result.error.message);
+            }
+            return result.result;
+        },
+        [model, method, args, kwargs]
+    );
+}
+
+async function shoot(page, path) {
+    await page.waitForTimeout(800);
+    await page.screenshot({ path });
+    console.log(path);
+}
+
+const page = await login(
+    await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: "zh-CN" })
+);
 await page.goto(`${base}/odoo/action-key_account.res_partner_action_key_account`);
 await page.waitForSelector(".o_list_view");
 // drop the default "my customers" filter: the admin manages no customer himself
@@ -43,9 +84,56 @@ if (!process.argv[3]) {
         await page.goto(`${base}/odoo/action-${action}`);
         await page.waitForSelector(selector);
         await page.waitForTimeout(800);
-        const path = `key_account/static/description/${file}`;
-        await page.screenshot({ path });
-        console.log(path);
+        await shoot(page, `key_account/static/description/${file}`);
     }
+
+    // a planned visit on a phone-sized window, ready to check in (签到)
+    const phone = await login(
+        await browser.newContext({
+            viewport: { width: 375, height: 667 },
+            isMobile: true,
+            hasTouch: true,
+            locale: "zh-CN",
+        })
+    );
+    const [visit] = await rpc(phone, "sales_followup.visit.plan", "search_read", [
+        [["state", "=", "planned"]],
+        ["id"],
+    ], { order: "planned_date", limit: 1 });
+    if (visit) {
+        await phone.goto(`${base}/odoo/action-sales_followup.sales_followup_visit_plan_action/${visit.id}`);
+        await phone.waitForSelector(".o_form_view .o_sf_check_in");
+        await shoot(phone, "sales_followup/static/description/screenshot_visit_checkin_zh.png");
+    } else {
+        console.log("no planned visit in the database: no check-in screenshot");
+    }
+
+    // feedback tickets taken by phone: the list with the SLA deadline, and
+    // the SLA page of the latest one
+    const [ticket] = await rpc(page, "helpdesk.ticket", "search_read", [
+        [["as_channel", "=", "phone"]],
+        ["id"],
+    ], { order: "id desc", limit: 1 });
+    if (ticket) {
+        await page.goto(`${base}/odoo/action-helpdesk_mgmt.helpdesk_ticket_action`);
+        await page.waitForSelector(".o_list_view .o_data_row");
+        await page.click(".o_searchview_dropdown_toggler");
+        await page.click(".o_filter_menu .o_menu_item:has-text('电话来访')");
+        await page.waitForSelector(".o_searchview_facet");
+        await page.click(".o_searchview_dropdown_toggler");
+        await shoot(page, "after_sales/static/description/screenshot_tickets_zh.png");
+        await page.goto(`${base}/odoo/action-helpdesk_mgmt.helpdesk_ticket_action/${ticket.id}`);
+        await page.waitForSelector(".o_form_view .o_notebook");
+        await page.click(".o_notebook .nav-link[name=as_sla]");
+        await page.$eval(".o_notebook", (el) => el.scrollIntoView({ block: "start" }));
+        await shoot(page, "after_sales/static/description/screenshot_ticket_sla_zh.png");
+    } else {
+        console.log("no phone ticket in the database: no ticket screenshots");
+    }
+
+    // the customers' portal: their authorization keys (授权号)
+    await page.goto(`${base}/my/authorizations`);
+    await page.waitForSelector(".o_portal_my_doc_table, .alert");
+    await shoot(page, "after_sales/static/description/screenshot_portal_authorizations_zh.png");
 }
 await browser.close();

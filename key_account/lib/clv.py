@@ -105,6 +105,13 @@ def _fit(negll, start, names):
             best = res
     if best is None:
         raise CLVInputError("the model could not be fitted to these data")
+    if np.any(np.abs(best.x) >= 29.9):
+        # the likelihood is flattest at a bound (e.g. one customer, everyone on
+        # one day): the "fit" predicts nonsense such as millions of purchases
+        raise CLVInputError(
+            "the data are too few or too uniform to fit the model "
+            "(a parameter ran to its bound)"
+        )
     params = dict(zip(names, np.exp(best.x).tolist(), strict=True))
     params["log_likelihood"] = -float(best.fun)
     return params
@@ -125,12 +132,13 @@ def fit_bgnbd(frequency, recency, T, penalizer=0.0):
         raise CLVInputError("no customer has a repeat purchase")
 
     def negll(logp):
-        r, alpha, a, b = np.exp(np.clip(logp, -30, 30))
+        params = np.exp(np.clip(logp, -30, 30))
+        r, alpha, a, b = params
         a1, a2, a3, a4 = _bgnbd_terms(r, alpha, a, b, x, t_x, T)
         ll = np.sum(a1 + a2 + np.logaddexp(a3, a4))
         if not np.isfinite(ll):
             return 1e100
-        return -ll / len(x) + penalizer * float(np.sum(np.exp(logp) ** 2))
+        return -ll / len(x) + penalizer * float(np.sum(params**2))
 
     scale = float(np.mean(T)) or 1.0
     starts = [(0.5, scale / 4, 1.0, 2.0), (1.0, scale, 0.5, 1.0), (0.1, 1.0, 2.0, 5.0)]
@@ -219,11 +227,12 @@ def fit_gamma_gamma(frequency, monetary_value, penalizer=0.0):
         raise CLVInputError("at least two customers with repeat purchases are needed")
 
     def negll(logp):
-        p, q, v = np.exp(np.clip(logp, -30, 30))
+        params = np.exp(np.clip(logp, -30, 30))
+        p, q, v = params
         ll = np.sum(_gg_ll(p, q, v, x, m))
         if not np.isfinite(ll):
             return 1e100
-        return -ll / len(x) + penalizer * float(np.sum(np.exp(logp) ** 2))
+        return -ll / len(x) + penalizer * float(np.sum(params**2))
 
     mean = float(np.mean(m))
     starts = [(1.0, 2.0, mean), (5.0, 3.0, mean / 2), (0.5, 5.0, mean * 2)]

@@ -3,6 +3,7 @@
 Plain Python (pypinyin), importable without Odoo.
 """
 
+import functools
 import re
 import unicodedata
 
@@ -81,6 +82,14 @@ def _prefixes(extra_places=()):
     return sorted(prefixes, key=len, reverse=True)
 
 
+@functools.lru_cache(maxsize=16)
+def _prefix_index(extra_places):
+    """The prefixes as a set and their lengths, longest first, computed once
+    per set of places: thousands of city names make ``_prefixes`` costly."""
+    prefixes = _prefixes(extra_places)
+    return frozenset(prefixes), sorted({len(p) for p in prefixes}, reverse=True)
+
+
 def normalize_company_name(name, extra_places=()):
     """The key two spellings of the same company share.
 
@@ -98,7 +107,7 @@ def normalize_company_name(name, extra_places=()):
     for province in PROVINCE_VARIANTS:
         if province in text and len(text.replace(province, "")) >= 2:
             text = text.replace(province, "")
-    prefixes = _prefixes(extra_places)
+    prefixes, lengths = _prefix_index(tuple(extra_places))
     changed = True
     while changed and text:
         changed = False
@@ -108,9 +117,11 @@ def normalize_company_name(name, extra_places=()):
                 text = text[: -len(key)]
                 changed = True
                 break
-        for prefix in prefixes:
-            if text.startswith(prefix) and len(text) > len(prefix) + 1:
-                text = text[len(prefix) :]
+        # the longest place name the text starts with (a set lookup per length
+        # instead of a startswith per place name)
+        for length in lengths:
+            if len(text) > length + 1 and text[:length] in prefixes:
+                text = text[length:]
                 changed = True
                 break
     return text

@@ -10,3 +10,6 @@ from . import key_account_warning
 from . import key_account_handover
 from . import key_account_refresh
 from . import mail_activity
+from . import key_account_cn_format
+from . import res_currency
+from . import ir_qweb

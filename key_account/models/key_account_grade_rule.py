@@ -1,8 +1,11 @@
+import logging
 from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools.safe_eval import safe_eval
+
+_logger = logging.getLogger(__name__)
 
 # the customers grade rules apply to
 CUSTOMER_DOMAIN = [("is_company", "=", True)]
@@ -33,7 +36,13 @@ class KeyAccountGradeRule(models.Model):
         Partner = self.env["res.partner"]
         for rule in self:
             try:
-                Partner.search_count(rule._get_domain(), limit=1)
+                # a savepoint: a domain PostgreSQL refuses must not abort the
+                # whole transaction, only be reported
+                with self.env.cr.savepoint():
+                    query = Partner._search(
+                        list(CUSTOMER_DOMAIN) + rule._get_domain(), limit=1
+                    )
+                    self.env.cr.execute(query.select(), log_exceptions=False)
             except Exception as error:
                 raise ValidationError(
                     self.env._(
@@ -46,7 +55,16 @@ class KeyAccountGradeRule(models.Model):
 
     def _get_domain(self):
         self.ensure_one()
-        return safe_eval(self.domain or "[]", {"uid": self.env.uid})
+        domain = safe_eval(self.domain or "[]", {"uid": self.env.uid})
+        if not isinstance(domain, list | tuple):
+            raise ValidationError(
+                self.env._(
+                    "The conditions of grade rule %(rule)s must be a list of "
+                    "conditions, e.g. [('ka_revenue_12m', '>=', 100000)].",
+                    rule=self.name,
+                )
+            )
+        return list(domain)
 
     @api.model
     def _apply_rules(self, partners=None):
@@ -64,9 +82,24 @@ class KeyAccountGradeRule(models.Model):
         self.env.flush_all()
         new_grade = {}
         for rule in self.search([("active", "=", True)]):
-            matched = Partner._search(base + rule._get_domain())
-            self.env.cr.execute(matched.select("res_partner.id"))
-            for (pid,) in self.env.cr.fetchall():
+            try:
+                # a rule broken since it was saved (a field gone, a value the
+                # database refuses) is skipped, not the whole refresh
+                with self.env.cr.savepoint(flush=False):
+                    matched = Partner._search(base + rule._get_domain())
+                    self.env.cr.execute(
+                        matched.select("res_partner.id"), log_exceptions=False
+                    )
+                    rows = self.env.cr.fetchall()
+            except Exception as error:  # noqa: BLE001 - logged, rule skipped
+                _logger.warning(
+                    "key_account: grade rule %s (%s) skipped: %s",
+                    rule.id,
+                    rule.name,
+                    error,
+                )
+                continue
+            for (pid,) in rows:
                 new_grade.setdefault(pid, (rule.grade_id.id, rule.id))
         if not new_grade:
             return 0

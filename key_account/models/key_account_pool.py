@@ -5,7 +5,7 @@ from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, mute_logger
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -35,15 +35,18 @@ class KeyAccountPool(models.AbstractModel):
         self.env.flush_all()
         condition = SQL("AND user_id IS NULL") if in_pool else SQL()
         try:
-            # the failing query is expected when another user holds the row
-            with mute_logger("odoo.sql_db"), self.env.cr.savepoint(flush=False):
+            # the failing query is expected when another user holds the row: not
+            # logged (mute_logger is not thread-safe: concurrent claims in the
+            # threaded server would unmute, or mute for good, odoo.sql_db)
+            with self.env.cr.savepoint(flush=False):
                 self.env.cr.execute(
                     SQL(
                         "SELECT id FROM res_partner WHERE id = ANY(%s) %s "
                         "FOR UPDATE NOWAIT",
                         partners.ids,
                         condition,
-                    )
+                    ),
+                    log_exceptions=False,
                 )
                 return {row[0] for row in self.env.cr.fetchall()}
         except (pg_errors.LockNotAvailable, pg_errors.SerializationFailure) as error:
@@ -80,9 +83,10 @@ class KeyAccountPool(models.AbstractModel):
         """``user`` (the current user by default) takes ``partners`` from the pool."""
         user = user or self.env.user
         partners = partners.exists()
-        self._check_customers(partners)
         # sudo: a customer claimed a moment ago is out of the salesperson's sight
-        # now, but the salesperson must learn why the claim fails
+        # now, but the salesperson must learn why the claim fails (not get an
+        # access error from reading it)
+        self._check_customers(partners.sudo())
         owned = partners.sudo().filtered("user_id")
         if owned:
             raise UserError(

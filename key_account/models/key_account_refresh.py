@@ -296,8 +296,13 @@ class KeyAccountRefresh(models.AbstractModel):
         if len(fit) > CLV_FIT_SAMPLE:
             fit = np.sort(rng.choice(fit, CLV_FIT_SAMPLE, replace=False))
         fit_repeat = fit[repeat[fit]]
-        bg = clv.fit_bgnbd(freq[fit], rec[fit], age[fit])
-        gg = clv.fit_gamma_gamma(freq[fit_repeat], money[fit_repeat])
+        try:
+            bg = clv.fit_bgnbd(freq[fit], rec[fit], age[fit])
+            gg = clv.fit_gamma_gamma(freq[fit_repeat], money[fit_repeat])
+        except clv.CLVInputError as error:
+            # grades and warnings still run; the CLV figures keep their values
+            _logger.warning("key_account: CLV models not fitted: %s", error)
+            return False
         p_alive = clv.probability_alive(bg, freq, rec, age)
         expected = clv.expected_purchases(bg, horizon_days / 7.0, freq, rec, age)
         # customers without repeat purchases get the population's mean order value

@@ -7,6 +7,7 @@ from stdnum.exceptions import ValidationError as StdnumValidationError
 from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 from odoo.osv.expression import OR as expression_or
+from odoo.tools import SQL
 
 from ..lib import names as ka_names
 
@@ -322,7 +323,7 @@ class ResPartner(models.Model):
         self.ensure_one()
         conditions = []
         if self.ka_uscc:
-            conditions.append([("ka_uscc", "=", self.ka_uscc.strip().upper())])
+            conditions.append([("ka_uscc", "=", stdnum_uscc.compact(self.ka_uscc))])
         if self.ka_name_key and len(self.ka_name_key) >= 2:
             conditions.append([("ka_name_key", "=", self.ka_name_key)])
         for field in ("phone", "mobile"):
@@ -507,18 +508,35 @@ class ResPartner(models.Model):
         country = self.country_id or self.parent_id.country_id
         return not country or country.code == "CN"
 
+    @api.model
+    def _ka_normalize_uscc(self, value):
+        """The credit code as stored: upper case, without spaces and dashes
+        (as python-stdnum compacts it). Characters PostgreSQL cannot store
+        are refused with the same clear error as any other invalid code."""
+        if not value or not isinstance(value, str):
+            return value
+        if "\x00" in value:
+            raise ValidationError(
+                self.env._(
+                    "The unified social credit code %(code)s is not valid: %(reason)s",
+                    code=repr(value),
+                    reason=self.env._("it contains characters that are not allowed"),
+                )
+            )
+        return stdnum_uscc.compact(value) or False
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("ka_uscc"):
-                vals["ka_uscc"] = vals["ka_uscc"].strip().upper()
+                vals["ka_uscc"] = self._ka_normalize_uscc(vals["ka_uscc"])
         partners = super().create(vals_list)
         partners._ka_assign_code()
         return partners
 
     def write(self, vals):
         if vals.get("ka_uscc"):
-            vals["ka_uscc"] = vals["ka_uscc"].strip().upper()
+            vals["ka_uscc"] = self._ka_normalize_uscc(vals["ka_uscc"])
         old_grades = None
         if "ka_grade_id" in vals:
             old_grades = {p.id: p.ka_grade_id.id for p in self}
@@ -538,10 +556,49 @@ class ResPartner(models.Model):
         return res
 
     def _ka_assign_code(self):
-        """Give every company customer a code from the sequence, once."""
+        """Give every company customer a code from the sequence, once.
+
+        With a standard (gapped) sequence without date ranges, as shipped, the
+        numbers of the whole batch come from one query and the codes are
+        written with one UPDATE: an import of 10,000 customers does not make
+        20,000 queries. Other sequences are drawn one by one."""
         todo = self.filtered(lambda p: p.is_company and not p.ka_code)
         if not todo:
             return
         sequence = self.env["ir.sequence"].sudo()
-        for partner in todo:
-            partner.ka_code = sequence.next_by_code("key_account.customer_code")
+        seq = sequence.search(
+            [
+                ("code", "=", "key_account.customer_code"),
+                ("company_id", "in", [self.env.company.id, False]),
+            ],
+            order="company_id",
+            limit=1,
+        )
+        if (
+            len(todo) == 1
+            or not seq
+            or seq.implementation != "standard"
+            or (seq.use_date_range)
+        ):
+            for partner in todo:
+                partner.ka_code = sequence.next_by_code("key_account.customer_code")
+            return
+        self.env.cr.execute(
+            SQL(
+                "SELECT nextval(%s) FROM generate_series(1, %s)",
+                f"ir_sequence_{seq.id:03d}",
+                len(todo),
+            )
+        )
+        codes = [seq.get_next_char(row[0]) for row in self.env.cr.fetchall()]
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE res_partner p SET ka_code = v.code "
+                "FROM unnest(%s::int[], %s::varchar[]) AS v(id, code) "
+                "WHERE p.id = v.id",
+                todo.ids,
+                codes,
+            )
+        )
+        todo.invalidate_recordset(["ka_code"])

@@ -8,3 +8,7 @@ from . import test_handover
 from . import test_performance
 from . import test_ui
 from . import test_reports
+from . import test_customer_import
+from . import test_properties
+from . import test_cron_resume
+from . import test_cn_format

@@ -94,3 +94,29 @@ class TestQueryCounts(KeyAccountCommon):
         n_large, res_large = self._count(large)
         self.assertEqual(len(res_large["records"]), 40)
         self.assertEqual(n_small, n_large)
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerCodeQueries(KeyAccountCommon):
+    def test_customer_codes_of_a_batch_in_fixed_queries(self):
+        """Creating many companies draws their codes in one query, not one per
+        company (the import of 10,000 customers depends on it)."""
+        Partner = self.env["res.partner"].with_context(
+            tracking_disable=True,
+            # a form-only default of account that costs a query per partner
+            default_display_invoice_template_pdf_report_id=False,
+        )
+
+        def count(n, tag):
+            self.env.flush_all()
+            before = self.env.cr.sql_log_count
+            vals = [{"name": f"编码{tag}{i}公司", "is_company": True} for i in range(n)]
+            partners = Partner.create(vals)
+            self.env.flush_all()
+            codes = partners.mapped("ka_code")
+            self.assertEqual(len(set(codes)), n)
+            self.assertTrue(all(code.startswith("KH") for code in codes))
+            return self.env.cr.sql_log_count - before
+
+        count(2, "热")
+        self.assertEqual(count(5, "甲"), count(60, "乙"))

@@ -1,3 +1,8 @@
+import logging
+import re
+import threading
+import traceback
+import uuid
 from datetime import date, timedelta
 
 from odoo import SUPERUSER_ID, api
@@ -7,6 +12,8 @@ from odoo.tests import new_test_user, tagged
 from odoo.tests.common import BaseCase, get_db_name
 
 from .common import KeyAccountCommon
+
+_logger = logging.getLogger(__name__)
 
 
 @tagged("post_install", "-at_install")
@@ -210,3 +217,170 @@ class TestConcurrentClaims(BaseCase):
             # a fresh attempt gets the plain message
             with self.assertRaisesRegex(UserError, "already has an account manager"):
                 self._claim(cr3, second)
+
+
+# the messages a losing claim may get, in English and in Chinese
+LOSER_MESSAGES = {
+    "en_US": re.compile(
+        "at this moment|someone else|already has an account manager|already holds"
+    ),
+    "zh_CN": re.compile("正在修改|已被他人领取|已有客户经理|已持有"),
+}
+
+
+@tagged("post_install", "-at_install")
+class TestManyConcurrentClaims(BaseCase):
+    """Eight salespeople, each in a thread with its own cursor, claim the same
+    four pool customers at the same moment, one customer per transaction.
+
+    Exactly one wins each customer, nobody holds more than the team's limit,
+    every loser gets a clear UserError in their language, and no transaction
+    is left open or holding a lock."""
+
+    WORKERS = 8
+    CUSTOMERS = 4
+    LIMIT = 2
+
+    def setUp(self):
+        super().setUp()
+        self.registry = Registry(get_db_name())
+        tag = uuid.uuid4().hex[:8]
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            self.team_id = (
+                env["crm.team"]
+                .create({"name": f"抢单组{tag}", "ka_pool_max_customers": self.LIMIT})
+                .id
+            )
+            users = env["res.users"]
+            for i in range(self.WORKERS):
+                users |= new_test_user(
+                    env,
+                    login=f"ka_race8_{tag}_{i}",
+                    name=f"抢单员{i}",
+                    groups="key_account.key_account_group_user",
+                    # half of them read the messages in Chinese
+                    lang="zh_CN" if i % 2 else "en_US",
+                )
+            for user in users:
+                env["crm.team.member"].create(
+                    {"user_id": user.id, "crm_team_id": self.team_id}
+                )
+            self.user_ids = users.ids
+            self.partner_ids = (
+                env["res.partner"]
+                .create(
+                    [
+                        {"name": f"抢手客户{tag}{i}有限公司", "is_company": True}
+                        for i in range(self.CUSTOMERS)
+                    ]
+                )
+                .ids
+            )
+        self.addCleanup(self._cleanup)
+
+    def _cleanup(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["key_account.pool.log"].search(
+                [("partner_id", "in", self.partner_ids)]
+            ).unlink()
+            env["res.partner"].browse(self.partner_ids).unlink()
+            env["crm.team.member"].search([("crm_team_id", "=", self.team_id)]).unlink()
+            env["crm.team"].browse(self.team_id).unlink()
+            env["res.users"].browse(self.user_ids).active = False
+
+    def _worker(self, index, barrier, outcomes):
+        uid = self.user_ids[index]
+        lang = "zh_CN" if index % 2 else "en_US"
+        # everyone tries every customer, each starting with a different one
+        order = self.partner_ids[index % self.CUSTOMERS :]
+        order += self.partner_ids[: index % self.CUSTOMERS]
+        barrier.wait(timeout=30)
+        for pid in order:
+            with self.registry.cursor() as cr:
+                # the test runner holds the registry lock that api.Environment
+                # takes to find the registry: give the cursor its transaction
+                cr.transaction = api.Transaction(self.registry)
+                env = api.Environment(cr, uid, {"lang": lang})
+                try:
+                    env["key_account.pool"].claim(env["res.partner"].browse(pid))
+                except UserError as error:
+                    cr.rollback()
+                    outcomes.append(
+                        (index, pid, "lost", lang, f"{error}\n{traceback.format_exc()}")
+                    )
+                except Exception as error:  # noqa: BLE001 - reported as a failure
+                    cr.rollback()
+                    outcomes.append((index, pid, "crash", lang, repr(error)))
+                else:
+                    # committed when the cursor closes
+                    outcomes.append((index, pid, "won", lang, ""))
+
+    def test_eight_workers_one_winner_per_customer(self):
+        barrier = threading.Barrier(self.WORKERS)
+        outcomes = []
+        threads = [
+            threading.Thread(target=self._worker, args=(i, barrier, outcomes))
+            for i in range(self.WORKERS)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        self.assertFalse([t for t in threads if t.is_alive()], "a worker hangs")
+        self.assertEqual(len(outcomes), self.WORKERS * self.CUSTOMERS)
+        crashes = [o for o in outcomes if o[2] == "crash"]
+        self.assertFalse(crashes, "only clear UserErrors, no other exception")
+        winners = {}
+        for index, pid, result, _lang, _msg in outcomes:
+            if result == "won":
+                self.assertNotIn(pid, winners, "two winners for one customer")
+                winners[pid] = self.user_ids[index]
+        self.assertEqual(set(winners), set(self.partner_ids), "every customer won")
+        for _index, _pid, result, lang, message in outcomes:
+            if result == "lost":
+                self.assertRegex(message, LOSER_MESSAGES[lang])
+        per_user = {}
+        for uid in winners.values():
+            per_user[uid] = per_user.get(uid, 0) + 1
+        self.assertLessEqual(max(per_user.values()), self.LIMIT)
+        _logger.info(
+            "concurrent claims: %s workers, %s attempts, %s won, %s refused",
+            self.WORKERS,
+            len(outcomes),
+            len(winners),
+            len(outcomes) - len(winners),
+        )
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            partners = env["res.partner"].browse(self.partner_ids)
+            for partner in partners:
+                self.assertEqual(partner.user_id.id, winners[partner.id])
+                self.assertEqual(partner.team_id.id, self.team_id)
+            logs = env["key_account.pool.log"].search(
+                [("partner_id", "in", self.partner_ids)]
+            )
+            self.assertEqual(
+                sorted((log.partner_id.id, log.user_id.id) for log in logs),
+                sorted(winners.items()),
+                "one claim in the pool history per customer",
+            )
+            # nothing left open: no transaction idle in a transaction, no lock
+            # on the customers held by another connection
+            cr.execute(
+                """
+                SELECT count(*) FROM pg_stat_activity
+                 WHERE datname = current_database() AND pid <> pg_backend_pid()
+                   AND state LIKE 'idle in transaction%%'
+                """
+            )
+            self.assertEqual(cr.fetchone()[0], 0)
+            cr.execute(
+                """
+                SELECT count(*) FROM pg_locks l
+                 WHERE l.pid <> pg_backend_pid()
+                   AND l.relation = 'res_partner'::regclass
+                """
+            )
+            self.assertEqual(cr.fetchone()[0], 0)

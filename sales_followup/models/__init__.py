@@ -10,3 +10,4 @@ from . import sales_followup_milestone
 from . import sales_followup_kpi_target
 from . import mail_activity_type
 from . import mail_activity
+from . import ir_actions_report

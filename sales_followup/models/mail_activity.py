@@ -1,8 +1,6 @@
 import logging
 from collections import defaultdict
 
-from markupsafe import Markup, escape
-
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -30,8 +28,10 @@ class MailActivity(models.Model):
         """Remind each assigned user, once, of the activities whose deadline is
         within the reminder days of their type.
 
-        Set-wise: one SELECT of the due activities, one inbox message per user
-        listing all of theirs, one UPDATE marking them reminded.
+        Set-wise: one SELECT of the due activities, one UPDATE marking them
+        reminded (only those this run marks are reminded by it), one inbox
+        message per user listing all of theirs, rendered from the template
+        *Follow-up: Activity Reminder* in the user's language.
         Returns the number of activities reminded.
         """
         today = today or business_today(self.env)
@@ -55,6 +55,19 @@ class MailActivity(models.Model):
         rows = self.env.cr.fetchall()
         if not rows:
             return 0
+        # claim them first (a concurrent run gets none of these), then notify,
+        # in the same transaction: interrupted, both are rolled back
+        self.env.cr.execute(
+            SQL(
+                "UPDATE mail_activity SET sf_reminded = TRUE "
+                "WHERE id = ANY(%s) AND NOT COALESCE(sf_reminded, FALSE) "
+                "RETURNING id",
+                [row[0] for row in rows],
+            )
+        )
+        claimed = {row[0] for row in self.env.cr.fetchall()}
+        rows = [row for row in rows if row[0] in claimed]
+        self.invalidate_model(["sf_reminded"])
         by_user = defaultdict(list)
         for activity_id, user_id in rows:
             by_user[user_id].append(activity_id)
@@ -63,38 +76,22 @@ class MailActivity(models.Model):
         users = self.env["res.users"].browse(list(by_user))
         users.fetch(["partner_id", "lang"])
         odoobot = self.env.ref("base.partner_root")
+        template = self.env.ref("sales_followup.mail_template_activity_reminder")
         for user in users:
-            env = self.with_context(lang=user.lang).env
-            lines = Markup("").join(
-                Markup("<li>%s</li>")
-                % env._(
-                    "%(deadline)s %(type)s: %(record)s %(summary)s",
-                    deadline=activity.date_deadline,
-                    type=activity.activity_type_id.with_env(env).name,
-                    record=activity.res_name or "",
-                    summary=activity.summary or "",
-                )
-                for activity in self.browse(by_user[user.id])
-            )
-            body = Markup("<p>%s</p><ul>%s</ul>") % (
-                escape(env._("These follow-ups are due soon:")),
-                lines,
-            )
+            lang = user.lang or self.env.lang
+            user_activities = self.with_context(lang=lang).browse(by_user[user.id])
+            add_context = {"activities": user_activities, "count": len(user_activities)}
+            subject = template._render_field(
+                "subject", user.ids, set_lang=lang, add_context=add_context
+            )[user.id]
+            body = template._render_field(
+                "body_html", user.ids, set_lang=lang, add_context=add_context
+            )[user.id]
             self.env["mail.thread"].sudo().message_notify(
                 partner_ids=user.partner_id.ids,
                 author_id=odoobot.id,
-                subject=env._(
-                    "Follow-up reminder: %(count)s due soon",
-                    count=len(by_user[user.id]),
-                ),
+                subject=subject,
                 body=body,
             )
-        self.env.cr.execute(
-            SQL(
-                "UPDATE mail_activity SET sf_reminded = TRUE WHERE id = ANY(%s)",
-                activities.ids,
-            )
-        )
-        self.invalidate_model(["sf_reminded"])
         _logger.info("sales_followup: %s activity reminders", len(rows))
         return len(rows)

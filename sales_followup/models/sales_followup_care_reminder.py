@@ -89,9 +89,11 @@ class SalesFollowupCareReminder(models.Model):
         every key account.
 
         Set-wise: one SELECT of the birthdays, one of the key accounts, one of
-        the reminders already made, one INSERT of the activities and one of
-        the reminders, whatever the number of customers. Idempotent: a reminder
-        is logged with a unique (partner, occasion, date).
+        the reminders already made, one INSERT of the reminders, one of the
+        activities and one UPDATE linking them, whatever the number of
+        customers. Idempotent and safe to interrupt: a reminder is logged with
+        a unique (partner, occasion, date) before its activity and greeting
+        are made, all in the run's transaction (see readme/DESCRIPTION.md).
         Returns the number of activities created.
         """
         today = today or business_today(self.env)
@@ -119,6 +121,46 @@ class SalesFollowupCareReminder(models.Model):
                 todo.append(cand)
         if not todo:
             return 0
+        # the log first: a reminder row is claimed by exactly one run (unique
+        # index, ON CONFLICT DO NOTHING), and only the rows this run inserted
+        # get their activity and greeting, in the same transaction
+        self.env.cr.execute(
+            SQL(
+                """
+            INSERT INTO sales_followup_care_reminder (
+                partner_id, commercial_partner_id, kind, occasion_id, key,
+                occasion_date, user_id,
+                create_uid, write_uid, create_date, write_date)
+            SELECT v.pid, v.cid, v.kind, v.oid, v.key, v.day, v.uid,
+                   %(uid)s, %(uid)s, %(now)s, %(now)s
+              FROM unnest(%(pids)s::int[], %(cids)s::int[], %(kinds)s::varchar[],
+                          %(oids)s::int[], %(keys)s::varchar[], %(days)s::date[],
+                          %(uids)s::int[])
+                   AS v(pid, cid, kind, oid, key, day, uid)
+            ON CONFLICT DO NOTHING
+            RETURNING id, partner_id, key, occasion_date
+            """,
+                uid=self.env.uid,
+                now=fields.Datetime.now(),
+                pids=[c["partner_id"] for c in todo],
+                cids=[c["commercial_partner_id"] for c in todo],
+                kinds=[c["kind"] for c in todo],
+                oids=[c.get("occasion_id") for c in todo],
+                keys=[c["key"] for c in todo],
+                days=[c["occasion_date"] for c in todo],
+                uids=[c["user_id"] for c in todo],
+            )
+        )
+        claimed = {
+            (pid, key, day): rid for rid, pid, key, day in self.env.cr.fetchall()
+        }
+        todo = [
+            cand
+            for cand in todo
+            if (cand["partner_id"], cand["key"], cand["occasion_date"]) in claimed
+        ]
+        if not todo:
+            return 0
         activities = self.env["mail.activity"]._ka_create_for_partners(
             [
                 (
@@ -134,41 +176,20 @@ class SalesFollowupCareReminder(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-            INSERT INTO sales_followup_care_reminder (
-                partner_id, commercial_partner_id, kind, occasion_id, key,
-                occasion_date, user_id, activity_id,
-                create_uid, write_uid, create_date, write_date)
-            SELECT v.pid, v.cid, v.kind, v.oid, v.key, v.day, v.uid, v.aid,
-                   %(uid)s, %(uid)s, %(now)s, %(now)s
-              FROM unnest(%(pids)s::int[], %(cids)s::int[], %(kinds)s::varchar[],
-                          %(oids)s::int[], %(keys)s::varchar[], %(days)s::date[],
-                          %(uids)s::int[], %(aids)s::int[])
-                   AS v(pid, cid, kind, oid, key, day, uid, aid)
-            ON CONFLICT DO NOTHING
-            RETURNING partner_id, key, occasion_date
+            UPDATE sales_followup_care_reminder r
+               SET activity_id = v.aid
+              FROM unnest(%(rids)s::int[], %(aids)s::int[]) AS v(rid, aid)
+             WHERE r.id = v.rid
             """,
-                uid=self.env.uid,
-                now=fields.Datetime.now(),
-                pids=[c["partner_id"] for c in todo],
-                cids=[c["commercial_partner_id"] for c in todo],
-                kinds=[c["kind"] for c in todo],
-                oids=[c.get("occasion_id") for c in todo],
-                keys=[c["key"] for c in todo],
-                days=[c["occasion_date"] for c in todo],
-                uids=[c["user_id"] for c in todo],
+                rids=[
+                    claimed[(c["partner_id"], c["key"], c["occasion_date"])]
+                    for c in todo
+                ],
                 aids=activities.ids,
             )
         )
-        created = set(self.env.cr.fetchall())
         self.invalidate_model()
-        self._send_care_greetings(
-            [
-                cand
-                for cand in todo
-                if cand.get("template_id")
-                and (cand["partner_id"], cand["key"], cand["occasion_date"]) in created
-            ]
-        )
+        self._send_care_greetings([cand for cand in todo if cand.get("template_id")])
         _logger.info("sales_followup care: %s reminders", len(todo))
         return len(todo)
 

@@ -9,3 +9,5 @@ from . import test_ui
 from . import test_key_projects
 from . import test_kpi
 from . import test_reminders
+from . import test_visit_report
+from . import test_cron_resume

@@ -1,0 +1,1 @@
+from . import translated_modules
