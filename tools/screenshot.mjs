@@ -131,6 +131,22 @@ if (!process.argv[3]) {
         console.log("no phone ticket in the database: no ticket screenshots");
     }
 
+    // the phone intake (来电登记): a demo caller's number finds the customer
+    await page.goto(`${base}/odoo/action-after_sales.after_sales_phone_intake_action`);
+    await page.waitForSelector(".o_form_view div[name=caller_number] input");
+    await page.fill(".o_form_view div[name=caller_number] input", "13801012345");
+    await page.keyboard.press("Tab");
+    await page.waitForTimeout(1500);
+    await shoot(page, "after_sales/static/description/screenshot_phone_intake_zh.png");
+    await page.goto(`${base}/odoo`);   // leave the unsaved wizard
+    await page.waitForTimeout(500);
+
+    // the managers' dashboard (管理看板)
+    await page.goto(`${base}/odoo/action-kam_dashboard.kam_dashboard_action`);
+    await page.waitForSelector(".o-dashboard-action, .o_dashboard, .o_graph_renderer");
+    await page.waitForTimeout(2500);
+    await shoot(page, "addons/kam_dashboard/static/description/screenshot_dashboard_zh.png");
+
     // the customers' portal: their authorization keys (授权号)
     await page.goto(`${base}/my/authorizations`);
     await page.waitForSelector(".o_portal_my_doc_table, .alert");

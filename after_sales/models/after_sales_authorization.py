@@ -6,6 +6,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.key_account.lib.cn_format import amount_in_words
+
 from ..lib import licence
 
 STATES = [
@@ -223,6 +225,24 @@ class AfterSalesAuthorization(models.Model):
             "target": "download",
         }
 
+    def action_send_expiry_notice(self):
+        """E-mail the customer that the key expires (posted on the chatter)."""
+        template = self.env.ref("after_sales.mail_template_authorization_expiry")
+        for auth in self:
+            if not auth.date_end or not auth.partner_id.email:
+                raise UserError(
+                    self.env._(
+                        "An expiry notice needs an expiry date and the "
+                        "customer's e-mail address."
+                    )
+                )
+            auth.message_post_with_source(
+                template,
+                email_layout_xmlid="mail.mail_notification_light",
+                subtype_xmlid="mail.mt_comment",
+            )
+        return True
+
     def action_view_sale_order(self):
         self.ensure_one()
         return self.order_id._get_records_action()
@@ -272,6 +292,14 @@ class AfterSalesAuthorization(models.Model):
                 )
             )
         return new
+
+    def _as_amount(self):
+        """Amount paid for the key (its sales order line, taxes included)."""
+        self.ensure_one()
+        return self.sale_line_id.price_total
+
+    def _as_amount_in_words(self):
+        return amount_in_words(self._as_amount())
 
     def _licence_payload(self):
         self.ensure_one()
@@ -402,3 +430,12 @@ class AfterSalesAuthorization(models.Model):
             vals_list
         )
         to_remind.write({"reminder_date": today})
+        if self.env["ir.config_parameter"].sudo().get_param(
+            "after_sales.expiry_notice_customer", "0"
+        ) not in ("0", "False", ""):
+            # the notices go to the mail queue, rendered in one batch
+            customers = to_remind.filtered(lambda a: a.partner_id.email)
+            if customers:
+                self.env.ref(
+                    "after_sales.mail_template_authorization_expiry"
+                ).send_mail_batch(customers.ids)

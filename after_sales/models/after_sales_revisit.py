@@ -1,18 +1,26 @@
+import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
 
 # Days between the closing of a ticket and its revisit.
 REVISIT_DELAY_DAYS = 3
-# Scores up to this one are low and alert the customer's account manager.
+# Scores up to this one are low and alert the customer's account manager,
+# unless the after_sales.revisit_low_score parameter says otherwise.
 LOW_SCORE = 2
+# Periodic revisits created (and rating e-mails sent) per cron call; the cron
+# is called again at once while some are left.
+PERIODIC_BATCH = 5000
 
 
 class AfterSalesRevisit(models.Model):
     _name = "after_sales.revisit"
     _description = "Customer Revisit"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["rating.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date_scheduled desc, id desc"
     _rec_name = "partner_id"
     _check_company_auto = True
@@ -69,7 +77,23 @@ class AfterSalesRevisit(models.Model):
         tracking=True,
     )
     date_done = fields.Date(string="Done On", readonly=True, copy=False)
-    method = fields.Selection([("phone", "Phone")], default="phone", required=True)
+    method = fields.Selection(
+        [("phone", "Phone"), ("link", "Rating Link")],
+        default="phone",
+        required=True,
+        help="Phone: the staff member calls and records the score. Rating "
+        "link: the customer receives an e-mail and rates by a click.",
+    )
+    origin = fields.Selection(
+        [("ticket", "After a Ticket"), ("periodic", "Periodic")],
+        default="ticket",
+        required=True,
+        readonly=True,
+        index=True,
+    )
+    rating_request_date = fields.Datetime(
+        string="Rating Request Sent", readonly=True, copy=False
+    )
     score = fields.Integer(
         aggregator="avg",
         tracking=True,
@@ -144,11 +168,12 @@ class AfterSalesRevisit(models.Model):
     def _notify_low_score(self):
         """An activity for the account manager of each low-scored customer,
         once per revisit."""
+        threshold = self._low_score_threshold()
         low = self.filtered(
             lambda r: (
                 r.state == "done"
                 and r.score
-                and r.score <= LOW_SCORE
+                and r.score <= threshold
                 and not r.low_score_notified
                 and r.partner_id.commercial_partner_id.user_id
             )
@@ -179,3 +204,167 @@ class AfterSalesRevisit(models.Model):
             ]
         )
         low.sudo().write({"low_score_notified": True})
+
+    @api.model
+    def _low_score_threshold(self):
+        return int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("after_sales.revisit_low_score", LOW_SCORE)
+        )
+
+    # ------------------------------------------------------------------ rating
+
+    def _rating_get_partner(self):
+        # the e-mail goes to the customer's company address
+        return self.partner_id
+
+    def action_send_rating_request(self):
+        """E-mail the customer the rating links of the revisit."""
+        template = self.env.ref("after_sales.mail_template_revisit_rating")
+        revisits = self.filtered(lambda r: r.state == "planned" and r.partner_id.email)
+        if self - revisits:
+            raise UserError(
+                self.env._(
+                    "Only planned revisits of customers with an e-mail address "
+                    "can be rated by link."
+                )
+            )
+        for revisit in revisits:
+            revisit.rating_send_request(
+                template, lang=revisit.partner_id.lang, force_send=False
+            )
+        revisits.write({"method": "link", "rating_request_date": fields.Datetime.now()})
+        return True
+
+    def rating_apply(
+        self,
+        rate,
+        token=None,
+        rating=None,
+        feedback=None,
+        subtype_xmlid=None,
+        notify_delay_send=False,
+    ):
+        """The customer rated through the link: the revisit is done with the
+        rating's score (1, 3 or 5) and comment."""
+        rating = super().rating_apply(
+            rate,
+            token=token,
+            rating=rating,
+            feedback=feedback,
+            subtype_xmlid=subtype_xmlid,
+            notify_delay_send=notify_delay_send,
+        )
+        revisit = self.browse(rating.res_id).exists()
+        if revisit and rate:
+            vals = {
+                "score": max(1, min(5, round(rate))),
+                "method": "link",
+                "state": "done",
+                "date_done": fields.Date.context_today(self),
+            }
+            if feedback:
+                vals["comment"] = feedback
+            revisit.write(vals)
+            revisit._notify_low_score()
+        return rating
+
+    # ------------------------------------------------------------------ periodic
+
+    @api.model
+    def _periodic_candidates(self, today, limit=None):
+        """(customer, grade, company, has e-mail) of the customers due for a
+        periodic revisit: their grade has a revisit interval and their last
+        revisit (done, or planned at any date) is older than it. One query."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT p.id, p.ka_grade_id, p.company_id,
+                   COALESCE(p.email, '') != '' AS has_email
+              FROM res_partner p
+              JOIN key_account_grade g ON g.id = p.ka_grade_id
+             WHERE p.active
+               AND p.is_company
+               AND g.active
+               AND g.as_revisit_interval_days > 0
+               AND NOT EXISTS (
+                    SELECT 1
+                      FROM after_sales_revisit r
+                     WHERE r.partner_id = p.id
+                       AND r.state != 'cancelled'
+                       AND COALESCE(r.date_done, r.date_scheduled)
+                           > %(today)s::date - g.as_revisit_interval_days
+               )
+             ORDER BY p.id
+             %(limit)s
+            """,
+                today=today,
+                limit=SQL("LIMIT %s", limit) if limit else SQL(""),
+            )
+        )
+        return self.env.cr.fetchall()
+
+    @api.model
+    def _schedule_periodic(self, today=None, limit=None):
+        """Plan a revisit today for every customer due one (see
+        ``_periodic_candidates``); returns the new revisits. Running it again
+        plans nothing more: the new revisits are the customers' last ones."""
+        today = today or fields.Date.context_today(self)
+        rows = self._periodic_candidates(today, limit)
+        if not rows:
+            return self.browse()
+        default_company = self.env.company.id
+        vals_list = [
+            {
+                "partner_id": partner_id,
+                "grade_id": grade_id,
+                "company_id": company_id or default_company,
+                "origin": "periodic",
+                "method": "link" if has_email else "phone",
+                "date_scheduled": today,
+            }
+            for partner_id, grade_id, company_id, has_email in rows
+        ]
+        revisits = (
+            self.sudo()
+            .with_context(
+                tracking_disable=True,
+                mail_create_nolog=True,
+                mail_create_nosubscribe=True,
+                mail_notrack=True,
+            )
+            .create(vals_list)
+        )
+        _logger.info("after_sales: %s periodic revisits planned", len(revisits))
+        return revisits
+
+    @api.model
+    def _send_due_rating_requests(self, today=None, limit=None):
+        """E-mail the rating links of the planned link revisits due today."""
+        today = today or fields.Date.context_today(self)
+        due = self.sudo().search(
+            [
+                ("state", "=", "planned"),
+                ("method", "=", "link"),
+                ("rating_request_date", "=", False),
+                ("date_scheduled", "<=", today),
+                ("partner_id.email", "!=", False),
+            ],
+            limit=limit,
+        )
+        if due:
+            due.action_send_rating_request()
+        return due
+
+    @api.model
+    def _cron_periodic_revisits(self):
+        """Daily: plan the periodic revisits, then send the rating e-mails,
+        a batch per call; the cron runs again at once while work is left."""
+        planned = self._schedule_periodic(limit=PERIODIC_BATCH)
+        sent = self._send_due_rating_requests(limit=PERIODIC_BATCH)
+        remaining = int(len(planned) == PERIODIC_BATCH or len(sent) == PERIODIC_BATCH)
+        self.env["ir.cron"]._notify_progress(
+            done=len(planned) + len(sent), remaining=remaining
+        )

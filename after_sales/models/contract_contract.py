@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.key_account.lib.cn_format import amount_in_words
+
 # Days before the end of a contract when its account manager is reminded,
 # unless the after_sales.contract_reminder_days parameter says otherwise.
 DEFAULT_REMINDER_DAYS = 30
@@ -34,6 +36,21 @@ class ContractContract(models.Model):
     as_expiry_reminded = fields.Boolean(
         string="Expiry Reminder Sent", readonly=True, copy=False
     )
+
+    def _as_summary_lines(self):
+        """The lines a contract summary shows: not sections, not cancelled."""
+        self.ensure_one()
+        return self.contract_line_ids.filtered(
+            lambda line: not line.display_type and not line.is_canceled
+        )
+
+    def _as_yearly_value(self):
+        """Yearly value of the contract: 12 times its lines' monthly amount."""
+        self.ensure_one()
+        return 12 * sum(self._as_summary_lines().mapped("monthly_recurring"))
+
+    def _as_yearly_value_in_words(self):
+        return amount_in_words(self._as_yearly_value())
 
     def action_as_renew(self):
         self.ensure_one()

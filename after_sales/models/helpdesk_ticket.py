@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 # Share of the allowed working time after which a ticket is escalated as a
 # near-breach.
@@ -165,9 +166,51 @@ class HelpdeskTicket(models.Model):
                     )
                 )
 
+    # helpdesk_mgmt's own channel records (set by its mail gateway and portal)
+    # for our intake channels: each fills the other when a ticket is created.
+    _AS_CHANNEL_XMLIDS = {
+        "phone": "helpdesk_mgmt.helpdesk_ticket_channel_phone",
+        "email": "helpdesk_mgmt.helpdesk_ticket_channel_email",
+        "portal": "helpdesk_mgmt.helpdesk_ticket_channel_web",
+        "wechat": "helpdesk_mgmt.helpdesk_ticket_channel_other",
+        "visit": "helpdesk_mgmt.helpdesk_ticket_channel_other",
+    }
+
+    def _as_channel_ids(self):
+        """{intake channel: helpdesk_mgmt channel id}."""
+        channel_ids = {}
+        for code, xmlid in self._AS_CHANNEL_XMLIDS.items():
+            channel = self.env.ref(xmlid, raise_if_not_found=False)
+            if channel:
+                channel_ids[code] = channel.id
+        return channel_ids
+
+    def _as_fill_channel_from_helpdesk(self):
+        """Tickets helpdesk_mgmt gave a channel (its mail gateway, its portal
+        form) get the matching intake channel: one write per channel."""
+        code_by_channel = {
+            channel_id: code
+            for code, channel_id in self._as_channel_ids().items()
+            if code not in ("wechat", "visit")
+        }
+        by_code = {}
+        for ticket in self:
+            code = code_by_channel.get(ticket.channel_id.id)
+            if code and not ticket.as_channel:
+                by_code.setdefault(code, []).append(ticket.id)
+        for code, ids in by_code.items():
+            self.browse(ids).as_channel = code
+
     @api.model_create_multi
     def create(self, vals_list):
+        channel_ids = self._as_channel_ids()
+        vals_list = [dict(vals) for vals in vals_list]
+        for vals in vals_list:
+            # the intake channel also sets helpdesk_mgmt's (its reports, filters)
+            if vals.get("as_channel") in channel_ids and not vals.get("channel_id"):
+                vals["channel_id"] = channel_ids[vals["as_channel"]]
         tickets = super().create(vals_list)
+        tickets._as_fill_channel_from_helpdesk()
         # Tickets created without an explicit assignee; helpdesk_mgmt's "auto
         # assign" option may have given them to their creator, the feedback
         # staff assignment below takes precedence when a member matches.
@@ -312,6 +355,18 @@ class HelpdeskTicket(models.Model):
         )
         if not staff:
             return
+        # Concurrent assignments in a team must count each other's tickets:
+        # touching the staff rows makes a concurrent transaction wait for this
+        # one, then fail with a serialization error and run again on a fresh
+        # snapshot (the RPC layer retries it) instead of counting stale loads.
+        self.env.cr.execute(
+            SQL(
+                "UPDATE after_sales_feedback_staff SET write_date = write_date"
+                " WHERE id IN (SELECT id FROM after_sales_feedback_staff"
+                " WHERE id = ANY(%s) ORDER BY id FOR UPDATE)",
+                staff.ids,
+            )
+        )
         loads = staff._open_loads(staff.team_id, staff.user_id)
         for ticket in self:
             candidates = staff.filtered(
@@ -369,8 +424,15 @@ class HelpdeskTicket(models.Model):
         activity_type = self.env.ref("mail.mail_activity_data_todo")
         model_id = self.env["ir.model"]._get_id("helpdesk.ticket")
         activities, updates = [], {}
+        summaries = {
+            ("response", True): self.env._("First response overdue"),
+            ("resolution", True): self.env._("Resolution overdue"),
+            ("response", False): self.env._("First response due soon"),
+            ("resolution", False): self.env._("Resolution due soon"),
+        }
+        today = fields.Date.context_today(self)
         for ticket in tickets:
-            flags = {}
+            flags, ticket_summaries = [], []
             for kind, deadline, warn in (
                 ("response", ticket.as_response_deadline, ticket.as_response_warn_date),
                 (
@@ -384,41 +446,30 @@ class HelpdeskTicket(models.Model):
                 breached = ticket[f"as_{kind}_breached"]
                 warned = ticket[f"as_{kind}_warned"]
                 if deadline and deadline <= now and not breached:
-                    flags[f"as_{kind}_breached"] = True
-                    flags[f"as_{kind}_warned"] = True
-                    summary = (
-                        self.env._("First response overdue")
-                        if kind == "response"
-                        else self.env._("Resolution overdue")
-                    )
+                    flags += [f"as_{kind}_breached", f"as_{kind}_warned"]
+                    ticket_summaries.append(summaries[kind, True])
                 elif warn and warn <= now and not warned and not breached:
-                    flags[f"as_{kind}_warned"] = True
-                    summary = (
-                        self.env._("First response due soon")
-                        if kind == "response"
-                        else self.env._("Resolution due soon")
-                    )
-                else:
-                    continue
-                activities.append(
-                    {
-                        "res_model_id": model_id,
-                        "res_id": ticket.id,
-                        "activity_type_id": activity_type.id,
-                        "user_id": ticket.team_id.user_id.id,
-                        "summary": summary,
-                        "note": self.env._(
-                            "Ticket %(ticket)s: deadline %(deadline)s.",
-                            ticket=ticket.display_name,
-                            deadline=fields.Datetime.to_string(deadline),
-                        ),
-                        "date_deadline": fields.Date.context_today(self),
-                    }
-                )
-            if flags:
-                updates.setdefault(tuple(sorted(flags)), self.browse())
-                updates[tuple(sorted(flags))] |= ticket
-        for keys, group in updates.items():
-            group.write(dict.fromkeys(keys, True))
+                    flags.append(f"as_{kind}_warned")
+                    ticket_summaries.append(summaries[kind, False])
+            if not flags:
+                continue
+            updates.setdefault(tuple(sorted(flags)), []).append(ticket.id)
+            # one activity per ticket and run; the deadlines are on the ticket
+            activities.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": ticket.id,
+                    "activity_type_id": activity_type.id,
+                    "user_id": ticket.team_id.user_id.id,
+                    "summary": "; ".join(ticket_summaries),
+                    "date_deadline": today,
+                }
+            )
+        for keys, ids in updates.items():
+            self.browse(ids).write(dict.fromkeys(keys, True))
         if activities:
-            self.env["mail.activity"].sudo().create(activities)
+            # No e-mail per activity (a catch-up run makes thousands): the
+            # leaders find them in their activities, like the expiry reminders.
+            self.env["mail.activity"].sudo().with_context(
+                mail_activity_quick_update=True
+            ).create(activities)

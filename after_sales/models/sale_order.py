@@ -1,4 +1,8 @@
+from psycopg2 import errors as pg_errors
+
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 
 class SaleOrder(models.Model):
@@ -21,6 +25,35 @@ class SaleOrder(models.Model):
         )
         for order in self:
             order.as_authorization_count = counts.get(order, 0)
+
+    def action_confirm(self):
+        # Two users confirming the same order at once: the second is told so,
+        # instead of meeting a database error half-way (followers, keys).
+        self._as_lock_for_confirmation()
+        return super().action_confirm()
+
+    def _as_lock_for_confirmation(self):
+        if not self.ids:
+            return
+        self.env.flush_all()
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM sale_order WHERE id = ANY(%s) "
+                        "ORDER BY id FOR UPDATE NOWAIT",
+                        self.ids,
+                    ),
+                    log_exceptions=False,
+                )
+        except (pg_errors.LockNotAvailable, pg_errors.SerializationFailure) as error:
+            raise UserError(
+                self.env._(
+                    "Another user is confirming %(orders)s at this moment. Refresh "
+                    "the page: the order may already be confirmed.",
+                    orders=", ".join(self.mapped("name")),
+                )
+            ) from error
 
     def _action_confirm(self):
         result = super()._action_confirm()

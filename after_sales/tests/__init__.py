@@ -10,3 +10,7 @@ from . import test_ticket_security
 from . import test_revisit
 from . import test_ticket_repair
 from . import test_contract_renewal
+from . import test_phone_intake
+from . import test_revisit_periodic
+from . import test_contract_value
+from . import test_reports

@@ -29,7 +29,7 @@ class TestExpiryCron(AfterSalesCommon):
         pool = make_authorization(
             self.env, self.customer_pool, self.licensed, days_left=5
         )
-        self._run()
+        self.env["after_sales.authorization"]._cron_expire_and_remind()
         self.assertEqual(past.state, "expired")
         self.assertEqual((soon.state, later.state), ("active", "active"))
         activities = self._activities(soon | later | past | pool)
@@ -38,14 +38,14 @@ class TestExpiryCron(AfterSalesCommon):
         self.assertEqual(activities.date_deadline, soon.date_end)
         self.assertTrue(soon.reminder_date)
         self.assertTrue(pool.reminder_date)  # no account manager: nobody to remind
-        self._run()
+        self.env["after_sales.authorization"]._cron_expire_and_remind()
         self.assertEqual(len(self._activities(soon | later | past | pool)), 1)
         # A longer notice reaches the other one, once.
         self.env["ir.config_parameter"].set_param(
             "after_sales.expiry_reminder_days", "90"
         )
-        self._run()
-        self._run()
+        self.env["after_sales.authorization"]._cron_expire_and_remind()
+        self.env["after_sales.authorization"]._cron_expire_and_remind()
         self.assertEqual(
             sorted(self._activities(soon | later).mapped("res_id")),
             sorted((soon | later).ids),
@@ -53,12 +53,12 @@ class TestExpiryCron(AfterSalesCommon):
 
     def test_renewed_key_reminded_again(self):
         soon = make_authorization(self.env, self.customer_a, self.licensed, days_left=3)
-        self._run()
+        self.env["after_sales.authorization"]._cron_expire_and_remind()
         new = soon._renew(months=1)
         self.env["ir.config_parameter"].set_param(
             "after_sales.expiry_reminder_days", "400"
         )
-        self._run()
+        self.env["after_sales.authorization"]._cron_expire_and_remind()
         self.assertEqual(len(self._activities(new)), 1)
         self.assertEqual(len(self._activities(soon)), 1)
 
@@ -89,3 +89,38 @@ class TestExpiryCronPerformance(AfterSalesCommon):
         small = self._count_queries(3)
         big = self._count_queries(30)
         self.assertLessEqual(big, small + 2, f"{small} queries for 6, {big} for 60")
+
+    def test_expiry_notice_to_customer(self):
+        self.customer_a.email = "it@jiafang.example.com"
+        soon = make_authorization(
+            self.env, self.customer_a, self.licensed, days_left=20
+        )
+        no_mail = make_authorization(
+            self.env, self.customer_b, self.licensed, days_left=20
+        )
+        Mail = self.env["mail.mail"]
+        domain = [("model", "=", "after_sales.authorization")]
+        # off by default: only the account manager is reminded
+        self.env["after_sales.authorization"]._cron_expire_and_remind()
+        self.assertFalse(Mail.search(domain + [("res_id", "in", soon.ids)]))
+        (soon | no_mail).reminder_date = False
+        self.env["ir.config_parameter"].set_param(
+            "after_sales.expiry_notice_customer", "1"
+        )
+        self.env["after_sales.authorization"]._cron_expire_and_remind()
+        mails = Mail.search(domain + [("res_id", "in", (soon | no_mail).ids)])
+        self.assertEqual(mails.mapped("res_id"), soon.ids)
+        self.assertIn(self.licensed.name, mails.subject)
+        self.assertIn(str(soon.date_end), mails.body_html)
+        self.assertEqual(mails.recipient_ids, self.customer_a)
+        # run again: no second notice
+        self.env["after_sales.authorization"]._cron_expire_and_remind()
+        self.assertEqual(Mail.search_count(domain + [("res_id", "in", soon.ids)]), 1)
+
+    def test_expiry_notice_button(self):
+        self.customer_a.email = "it@jiafang.example.com"
+        auth = make_authorization(self.env, self.customer_a, self.licensed)
+        auth.with_user(self.as_manager).action_send_expiry_notice()
+        message = auth.message_ids[:1]
+        self.assertIn(self.licensed.name, message.subject)
+        self.assertIn(self.customer_a, message.partner_ids)

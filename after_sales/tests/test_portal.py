@@ -1,8 +1,10 @@
+import io
 import json
 
 from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from ..controllers.licence_status import LicenceStatus
 from ..lib import licence
 from .common import make_authorization, make_licensed_product
 
@@ -140,3 +142,43 @@ class TestAuthorizationPortal(HttpCase):
         self.assertEqual(statuses[:3], [200, 200, 200])
         self.assertEqual(statuses[3:], [429, 429])
         self.assertIn("error", self._status({"key": "x"}).json())
+
+    def test_status_endpoint_chunked_body(self):
+        """A chunked body has no Content-Length: it is read up to the limit,
+        never whole."""
+
+        def chunks(body, size=512):
+            for start in range(0, len(body), size):
+                yield body[start : start + size]
+
+        self.env.flush_all()
+        url = "/after_sales/licence/status"
+        headers = {"Content-Type": "application/json"}
+        small = json.dumps({"key": self.own.key}).encode()
+        response = self.url_open(url, data=chunks(small, 16), headers=headers)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.json()["status"], "active")
+        padded = json.dumps({"key": self.own.key, "pad": "x" * 100_000}).encode()
+        response = self.url_open(url, data=chunks(padded), headers=headers)
+        self.assertEqual(response.status_code, 413)
+        self.assertIn("error", response.json())
+
+    def test_status_body_read_is_bounded(self):
+        class Endless(io.RawIOBase):
+            """An endless stream: reading it whole would never return."""
+
+            consumed = 0
+
+            def readable(self):
+                return True
+
+            def readinto(self, buffer):
+                size = min(len(buffer), 1000)
+                buffer[:size] = b"x" * size
+                self.consumed += size
+                return size
+
+        stream = Endless()
+        body = LicenceStatus._read_body(stream, 4097)
+        self.assertEqual(len(body), 4097)
+        self.assertEqual(stream.consumed, 4097)

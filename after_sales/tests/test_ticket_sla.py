@@ -146,3 +146,24 @@ class TestTicketSla(TicketCommon):
     def test_team_calendar_defaults_to_company(self):
         team = self.env["helpdesk.ticket.team"].create({"name": "默认日历组"})
         self.assertEqual(team.as_calendar_id, self.env.company.resource_calendar_id)
+
+    def test_channels_agree_with_helpdesk_mgmt(self):
+        """The intake channel and helpdesk_mgmt's channel fill each other."""
+        phone = self._ticket(as_channel="phone", as_caller_number="13800000000")
+        self.assertEqual(
+            phone.channel_id,
+            self.env.ref("helpdesk_mgmt.helpdesk_ticket_channel_phone"),
+        )
+        # as helpdesk_mgmt's mail gateway and portal form create them
+        mailed, web = self._ticket(
+            channel_id=self.env.ref("helpdesk_mgmt.helpdesk_ticket_channel_email").id
+        ) | self._ticket(
+            channel_id=self.env.ref("helpdesk_mgmt.helpdesk_ticket_channel_web").id
+        )
+        self.assertEqual((mailed.as_channel, web.as_channel), ("email", "portal"))
+        wechat = self._ticket(as_channel="wechat")
+        self.assertEqual(
+            wechat.channel_id,
+            self.env.ref("helpdesk_mgmt.helpdesk_ticket_channel_other"),
+        )
+        self.assertEqual(wechat.as_channel, "wechat")

@@ -1,1 +1,2 @@
 from . import after_sales_contract_renew
+from . import after_sales_phone_intake

@@ -32,6 +32,50 @@ class TestCustomerIsolation(KeyAccountCommon):
             self.customer_a | self.customer_b | self.customer_pool,
         )
 
+    def test_leader_sees_team_opportunities_and_orders(self):
+        """Odoo's salesman rules give a leader only their own leads and orders;
+        ours add the team's (not another team's)."""
+        leads = self.env["crm.lead"].create(
+            [
+                {
+                    "name": "华东商机",
+                    "partner_id": self.customer_b.id,
+                    "user_id": self.sales_b.id,
+                    "team_id": self.team_east.id,
+                },
+                {
+                    "name": "西南商机",
+                    "partner_id": self.customer_west.id,
+                    "user_id": self.sales_west.id,
+                    "team_id": self.team_west.id,
+                },
+            ]
+        )
+        orders = self.env["sale.order"].create(
+            [
+                {
+                    "partner_id": self.customer_b.id,
+                    "user_id": self.sales_b.id,
+                    "team_id": self.team_east.id,
+                },
+                {
+                    "partner_id": self.customer_west.id,
+                    "user_id": self.sales_west.id,
+                    "team_id": self.team_west.id,
+                },
+            ]
+        )
+        for records in (leads, orders):
+            visible = records.with_user(self.leader).search([("id", "in", records.ids)])
+            self.assertEqual(visible, records[0])
+            records[0].with_user(self.leader).read(["name"])
+            with self.assertRaises(AccessError):
+                records[1].with_user(self.leader).read(["name"])
+        # a salesperson of the team still sees only their own
+        self.assertFalse(
+            leads.with_user(self.sales_a).search([("id", "in", leads.ids)])
+        )
+
     def test_manager_sees_all(self):
         self.assertEqual(self._visible(self.manager), self._ours())
 
