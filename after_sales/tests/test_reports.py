@@ -36,6 +36,7 @@ class TestReports(AfterSalesCommon):
             {
                 "name": "运维服务合同",
                 "partner_id": self.customer_a.id,
+                "currency_id": self.env.ref("base.CNY").id,
                 "line_recurrence": True,
                 "contract_line_ids": [
                     (
@@ -62,6 +63,8 @@ class TestReports(AfterSalesCommon):
         report = "after_sales.report_contract_summary"
         html = self.Report._render_qweb_html(report, contract.ids)[0].decode()
         self.assertIn("壹万捌仟元整", html)
+        # next to the words, the figure in 万 with the yuan sign
+        self.assertIn("(¥1.80万)", html)
         self.assertIn("大写", html)
         self.assertIn("合同摘要", html)
 
