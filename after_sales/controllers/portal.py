@@ -86,7 +86,9 @@ class AfterSalesPortal(CustomerPortal):
         self, authorization_id, access_token=None, **kw
     ):
         authorization = self._as_authorization_or_404(authorization_id, access_token)
-        if authorization is None or authorization.state == "revoked":
+        # a suspended key gets no fresh licence file: the file itself carries
+        # no state, the customer's software would accept it offline
+        if authorization is None or authorization.state in ("revoked", "suspended"):
             raise request.not_found()
         content = authorization._licence_file().encode("utf-8")
         return request.make_response(

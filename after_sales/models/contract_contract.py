@@ -101,6 +101,13 @@ class ContractContract(models.Model):
             }
         )
         Authorization = self.env["after_sales.authorization"].sudo()
+        by_line = Authorization.search(
+            [
+                ("contract_line_id", "in", self.contract_line_ids.ids),
+                ("state", "in", ("active", "expired")),
+                ("date_end", "!=", False),
+            ]
+        ).grouped("contract_line_id")
         for line in self.contract_line_ids:
             new_line = line.copy(
                 {
@@ -117,13 +124,7 @@ class ContractContract(models.Model):
                     ),
                 }
             )
-            authorizations = Authorization.search(
-                [
-                    ("contract_line_id", "=", line.id),
-                    ("state", "in", ("active", "expired")),
-                    ("date_end", "!=", False),
-                ]
-            )
+            authorizations = by_line.get(line, Authorization)
             if authorizations:
                 authorizations._renew(date_end=date_end).write(
                     {"contract_line_id": new_line.id}

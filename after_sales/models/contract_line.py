@@ -22,18 +22,30 @@ class ContractLine(models.Model):
         The live authorizations of each extended line get a new key expiring
         on the line's new end date; the old keys stay on record, revoked.
         """
-        Authorization = self.env["after_sales.authorization"].sudo()
-        for line in self:
-            old_end = before.get(line.id)
-            if not old_end or not line.date_end or line.date_end <= old_end:
-                continue
-            authorizations = Authorization.search(
+        extended = self.filtered(
+            lambda line: (
+                before.get(line.id)
+                and line.date_end
+                and line.date_end > before[line.id]
+            )
+        )
+        if not extended:
+            return
+        # one search for all the extended lines (the contract module's
+        # renewal writes many at once), then one renewal per new end date
+        authorizations = (
+            self.env["after_sales.authorization"]
+            .sudo()
+            .search(
                 [
-                    ("contract_line_id", "=", line.id),
+                    ("contract_line_id", "in", extended.ids),
                     ("state", "in", ("active", "expired")),
                     ("date_end", "!=", False),
-                    ("date_end", "<", line.date_end),
                 ]
             )
-            if authorizations:
-                authorizations._renew(date_end=line.date_end)
+            .filtered(lambda auth: auth.date_end < auth.contract_line_id.date_end)
+        )
+        for date_end, group in authorizations.grouped(
+            lambda auth: auth.contract_line_id.date_end
+        ).items():
+            group._renew(date_end=date_end)

@@ -222,9 +222,7 @@ class HelpdeskTicket(models.Model):
             ]
         )
         now = fields.Datetime.now()
-        for ticket in tickets:
-            if not ticket.as_grade_id:
-                ticket.as_grade_id = ticket.commercial_partner_id.ka_grade_id
+        tickets._as_fill_grade()
         tickets._as_plan_sla(now)
         # A ticket opened directly in a working stage (a call answered on the
         # spot) is responded to at creation.
@@ -233,8 +231,27 @@ class HelpdeskTicket(models.Model):
         self.env["after_sales.revisit"]._schedule_for_tickets(tickets)
         return tickets
 
+    def _as_fill_grade(self):
+        """Tickets without a grade take their customer's, one write per grade.
+        Returns the tickets that got one."""
+        filled = self.browse()
+        for grade, group in (
+            self.filtered(lambda t: not t.as_grade_id)
+            .grouped(lambda t: t.commercial_partner_id.ka_grade_id)
+            .items()
+        ):
+            if grade:
+                group.as_grade_id = grade
+                filled |= group
+        return filled
+
     def write(self, vals):
         res = super().write(vals)
+        if vals.get("partner_id"):
+            # a customer picked after the call (unknown number): its grade, and
+            # the SLA of that grade counted from the ticket's start
+            for ticket in self._as_fill_grade():
+                ticket._as_plan_sla(ticket.as_sla_start or ticket.create_date)
         if vals.get("stage_id"):
             self._as_track_sla_events()
             self.env["after_sales.revisit"]._schedule_for_tickets(self)
@@ -368,6 +385,7 @@ class HelpdeskTicket(models.Model):
             )
         )
         loads = staff._open_loads(staff.team_id, staff.user_id)
+        assignee_ids = {}
         for ticket in self:
             candidates = staff.filtered(
                 lambda s, t=ticket: (
@@ -384,7 +402,9 @@ class HelpdeskTicket(models.Model):
             )
             key = (best.team_id.id, best.user_id.id)
             loads[key] = loads.get(key, 0) + 1
-            ticket.user_id = best.user_id
+            assignee_ids.setdefault(best.user_id, []).append(ticket.id)
+        for user, ticket_ids in assignee_ids.items():  # one write per assignee
+            self.browse(ticket_ids).user_id = user
 
     @api.model
     def _cron_sla_escalate(self):

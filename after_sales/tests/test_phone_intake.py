@@ -84,6 +84,7 @@ class TestPhoneIntake(TicketCommon):
         self.assertEqual(ticket.as_caller_number, "+86 138-0013-8000")
         self.assertEqual(ticket.as_call_time, intake.call_time)
         self.assertEqual(ticket.as_grade_id, self.grade_sla)
+        self.assertTrue(ticket.as_resolution_deadline)
         self.assertEqual(ticket.as_product_id, self.licensed)
         self.assertEqual(ticket.name, "软件无法启动")
         self.assertEqual(ticket.create_uid, self.agent)
@@ -111,8 +112,9 @@ class TestPhoneIntake(TicketCommon):
         self.assertEqual(ticket.as_channel, "phone")
         self.assertIn("0755 2345 6789", ticket.name)
         # the agent then picks the customer on the ticket
+        self.customer_west.ka_grade_id = self.grade_sla
         ticket.with_user(self.agent).partner_id = self.customer_west
-        self.assertEqual(ticket.as_grade_id.id, False)
+        self.assertEqual(ticket.as_grade_id, self.grade_sla)
         # or picks it on the intake form before creating the ticket
         with Form(self.Intake) as form:
             form.caller_number = "0755 2345 6789"

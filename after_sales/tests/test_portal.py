@@ -79,6 +79,10 @@ class TestAuthorizationPortal(HttpCase):
         payload = licence.verify_licence(response.content, self.public_key)
         self.assertEqual(payload["key"], self.own.key)
         self.assertEqual(payload["customer"], "门户甲方有限公司")
+        # a suspended key gets no fresh licence file
+        self.own.action_suspend()
+        response = self.url_open(f"/my/authorizations/{self.own.id}/licence")
+        self.assertEqual(response.status_code, 404)
 
     def test_anonymous_redirected(self):
         response = self.url_open(

@@ -95,7 +95,8 @@ class AfterSalesPhoneIntake(models.TransientModel):
     def _compute_customer_records(self):
         Ticket = self.env["helpdesk.ticket"]
         Authorization = self.env["after_sales.authorization"]
-        # Contracts are accounting records: the agent sees a summary of them.
+        # Contracts are accounting records: the agent sees a summary of them
+        # (of the companies the agent works in).
         Contract = self.env["contract.contract"].sudo()
         customers = self.partner_id.commercial_partner_id
         today = fields.Date.context_today(self)
@@ -117,6 +118,8 @@ class AfterSalesPhoneIntake(models.TransientModel):
             contracts = Contract.search(
                 [
                     ("commercial_partner_id", "in", customers.ids),
+                    # sudo skips contract's company rule: the user's companies
+                    ("company_id", "in", self.env.companies.ids),
                     ("contract_type", "=", "sale"),
                     "|",
                     ("date_end", "=", False),

@@ -71,6 +71,21 @@ class TestCustomerIsolation(KeyAccountCommon):
             records[0].with_user(self.leader).read(["name"])
             with self.assertRaises(AccessError):
                 records[1].with_user(self.leader).read(["name"])
+        # a salesperson of two teams: the other team's lead stays hidden
+        self.env["ir.config_parameter"].set_param("sales_team.membership_multi", True)
+        self.env["crm.team.member"].create(
+            {"crm_team_id": self.team_west.id, "user_id": self.sales_b.id}
+        )
+        west_lead = self.env["crm.lead"].create(
+            {
+                "name": "两组成员的西南商机",
+                "user_id": self.sales_b.id,
+                "team_id": self.team_west.id,
+            }
+        )
+        self.assertFalse(
+            west_lead.with_user(self.leader).search([("id", "=", west_lead.id)])
+        )
         # a salesperson of the team still sees only their own
         self.assertFalse(
             leads.with_user(self.sales_a).search([("id", "in", leads.ids)])

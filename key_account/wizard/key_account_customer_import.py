@@ -10,7 +10,7 @@ from stdnum.cn import uscc as stdnum_uscc
 from stdnum.exceptions import ValidationError as StdnumValidationError
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import email_normalize
 
 from ..lib import cn_format
@@ -316,7 +316,8 @@ class KeyAccountCustomerImport(models.TransientModel):
             record = {"row": number}
             for key, position in header.items():
                 value = cells[position] if position < len(cells) else ""
-                record[key] = (value or "").strip()
+                # NUL bytes cannot be stored by PostgreSQL
+                record[key] = (value or "").replace("\x00", "").strip()
             if record.get("uscc"):
                 record["uscc"] = stdnum_uscc.compact(record["uscc"])
             records.append(record)
@@ -509,7 +510,12 @@ class KeyAccountCustomerImport(models.TransientModel):
                 number = cast(rec[key].replace(",", ""))
             except ValueError:
                 number = -1
-            if not 0 <= number < float("inf"):
+            # integers are stored in 32 bits: beyond, a clear reason rather
+            # than the database's "integer out of range"
+            limit = 2**31 - 1 if cast is int else 1e15
+            if number > limit:
+                bad.append((key, rec[key], self.env._("the number is too large")))
+            elif not 0 <= number:
                 bad.append((key, rec[key], self.env._("not a positive number")))
             else:
                 vals[field_name] = number
@@ -614,9 +620,13 @@ class KeyAccountCustomerImport(models.TransientModel):
                     partner = Partner.create([vals])
                     self.env.flush_all()
                 partners |= partner
-            except Exception as error:  # noqa: BLE001 - reported as the row's reason
+            except (UserError, ValidationError) as error:
                 self.env.invalidate_all()
-                message = getattr(error, "args", [None])[0] or str(error)
+                message = error.args[0]
+            except Exception:  # reported as the row's reason, logged
+                self.env.invalidate_all()
+                _logger.info("key_account import: row %s refused", row, exc_info=True)
+                message = self.env._("the database refused this row")
                 errors.append((row, "", vals.get("name", ""), str(message)))
         return partners
 

@@ -289,6 +289,7 @@ class SalesFollowupVisitPlan(models.Model):
     def action_check_in(self, latitude=None, longitude=None, accuracy=None):
         """Check in now, with the position the browser gave (if the user agreed)."""
         self.ensure_one()
+        latitude, longitude, accuracy = self._as_numbers(latitude, longitude, accuracy)
         if self.state not in ("planned", "missed"):
             raise UserError(
                 self.env._("Only a planned or missed visit can be checked in.")
@@ -301,7 +302,7 @@ class SalesFollowupVisitPlan(models.Model):
             "checkin_located": located,
             "checkin_latitude": latitude if located else 0.0,
             "checkin_longitude": longitude if located else 0.0,
-            "checkin_accuracy": accuracy or 0.0,
+            "checkin_accuracy": max(accuracy or 0.0, 0.0),
             "checkin_distance": 0.0,
             "checkin_far": False,
         }
@@ -327,6 +328,7 @@ class SalesFollowupVisitPlan(models.Model):
     def action_check_out(self, latitude=None, longitude=None, accuracy=None):
         """Check out now and close the visit."""
         self.ensure_one()
+        latitude, longitude, accuracy = self._as_numbers(latitude, longitude, accuracy)
         if not self.checkin_date:
             raise UserError(self.env._("Check in before checking out."))
         if self.checkout_date:
@@ -337,7 +339,7 @@ class SalesFollowupVisitPlan(models.Model):
                 "checkout_date": fields.Datetime.now(),
                 "checkout_latitude": latitude if located else 0.0,
                 "checkout_longitude": longitude if located else 0.0,
-                "checkout_accuracy": accuracy or 0.0,
+                "checkout_accuracy": max(accuracy or 0.0, 0.0),
             }
         )
         return self.action_done()
@@ -402,11 +404,25 @@ class SalesFollowupVisitPlan(models.Model):
             plan.next_step_activity_id = activity
 
     @api.model
+    def _as_numbers(self, latitude, longitude, accuracy):
+        """The browser's values as numbers (the methods are callable by RPC:
+        anything may come); a clear error for what is not a number."""
+        try:
+            return tuple(
+                None if value is None or value is False else float(value)
+                for value in (latitude, longitude, accuracy)
+            )
+        except (TypeError, ValueError):
+            raise UserError(
+                self.env._("The position sent by the browser is not valid.")
+            ) from None
+
+    @api.model
     def _check_position(self, latitude, longitude):
         """True when a position was given; refuses impossible coordinates."""
         if latitude is None or longitude is None:
             return False
-        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):  # also NaN
             raise UserError(
                 self.env._(
                     "%(latitude)s, %(longitude)s is not a position on Earth.",

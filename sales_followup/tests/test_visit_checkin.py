@@ -112,6 +112,17 @@ class TestVisitCheckin(SalesFollowupCommon):
         self.plan.action_done()
         self.assertFalse(self.plan.next_step_activity_id)
 
+    def test_check_in_refuses_what_is_not_a_position(self):
+        """The check-in is callable by RPC: text, NaN or a list get a clear
+        error and nothing is written."""
+        for latitude, longitude in (("abc", 121.0), (float("nan"), 121.0), ([1], 2)):
+            with self.assertRaises(UserError):
+                self.plan.action_check_in(latitude=latitude, longitude=longitude)
+            self.assertFalse(self.plan.checkin_date)
+        self.plan.action_check_in(latitude="31.23", longitude="121.47", accuracy=-5)
+        self.assertEqual(self.plan.checkin_latitude, 31.23)
+        self.assertEqual(self.plan.checkin_accuracy, 0.0)
+
     def test_check_out_needs_check_in(self):
         with self.assertRaises(UserError):
             self.plan.action_check_out()

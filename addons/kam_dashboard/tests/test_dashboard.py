@@ -143,4 +143,7 @@ class TestDashboard(TransactionCase):
             self.salesperson.has_group("kam_dashboard.kam_dashboard_group_viewer")
         )
         action = self.env.ref(BOARD_ACTION)
+        self.assertEqual(
+            action.groups_id, self.env.ref("kam_dashboard.kam_dashboard_group_viewer")
+        )
         self.assertFalse(action.groups_id & self.salesperson.groups_id)

@@ -13,6 +13,9 @@ from ..translated_modules import (
 )
 
 OUR_ADDONS = ("key_account", "sales_followup", "after_sales")
+# our supporting addons, checked when installed (the test_* ones have no term
+# today: their .po is empty and must stay complete when one appears)
+OUR_OTHER_ADDONS = ("kam_dashboard", "test_kam_flows", "test_kam_trust")
 # the record terms kam_zh_cn can provide; code terms (_() in Python, _t() in
 # JavaScript) are looked up by module and are not counted for dependencies
 RECORD_TYPES = ("model", "model_terms")
@@ -28,9 +31,11 @@ class TestTranslationCoverage(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.zh = cls.env["res.lang"]._lang_get("zh_CN")
+        installed = set(cls.env["ir.module.module"]._installed())
+        cls.ours = (*OUR_ADDONS, *(m for m in OUR_OTHER_ADDONS if m in installed))
         # one scan of the source tree for all the modules concerned
         reader = TranslationModuleReader(
-            cls.env.cr, modules=[*OUR_ADDONS, *TRANSLATED_MODULES], lang="zh_CN"
+            cls.env.cr, modules=[*cls.ours, *TRANSLATED_MODULES], lang="zh_CN"
         )
         cls.exported = collections.defaultdict(list)
         for module, ttype, name, res_id, source, value, _comments in reader:
@@ -43,9 +48,12 @@ class TestTranslationCoverage(TransactionCase):
         )
 
     def test_our_addons_po_cover_exported_terms(self):
-        for addon in OUR_ADDONS:
+        for addon in self.ours:
             with self.subTest(addon=addon):
-                self.assertTrue(self.exported[addon], f"nothing exported for {addon}")
+                if addon in OUR_ADDONS:
+                    self.assertTrue(
+                        self.exported[addon], f"nothing exported for {addon}"
+                    )
                 po = polib.pofile(file_path(f"{addon}/i18n/zh_CN.po"))
                 translated = {
                     e.msgid
