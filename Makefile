@@ -22,3 +22,7 @@ lock:       ## re-pin requirements*.txt from requirements*.in
 	@bash tools/kam.sh lock
 screenshot: ## README screenshot of the key-account form in Chinese (needs `make run` serving)
 	@bash tools/kam.sh screenshot
+
+.PHONY: test-upstream
+test-upstream: ## the own tests of crm, sale, account, helpdesk_mgmt, contract... with our addons loaded
+	@bash tools/kam.sh upstream

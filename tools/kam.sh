@@ -402,6 +402,95 @@ cmd_lock() {
     rm -rf "$tmp"
 }
 
+# make test-upstream: the own tests of the Odoo and OCA modules our addons extend,
+# run with our addons loaded. A throwaway database gets our addons and the modules
+# whose tests run (no demo data); tools/odoo_tests_after_load.py runs those modules'
+# at_install and post_install tests once the whole registry is loaded (Odoo itself
+# runs at_install tests before the modules that depend on them are loaded). Every
+# failing test is run again in a second database holding the same modules without
+# ours, to tell our breakage from failures that exist upstream in this environment.
+UPSTREAM_OURS="key_account,sales_followup,after_sales,kam_dashboard"
+UPSTREAM_TAGS="/crm,/sale,/sale_management,/sale_margin,/account,/contacts,/helpdesk_mgmt,/contract,/repair,/partner_contact_birthdate,/mail"
+
+odoo_tests_after_load() {
+    "$PY" "$ROOT/tools/odoo_tests_after_load.py" "$ODOO_SRC/odoo-bin" --addons-path="$(addons_path)" \
+        --db_host="$DB_HOST" --db_port="$DB_PORT" --db_user="$DB_USER" --db_password="$DB_PASSWORD" \
+        --data-dir="$STATE/data" "$@"
+}
+
+# upstream_run DB MODULES TAGS LABEL: install MODULES into DB, run the TAGS tests after the load
+upstream_run() {
+    local db="$1" modules="$2" tags="$3" label="$4" t0=$SECONDS
+    local ilog="$STATE/log/upstream-$label-install.log" tlog="$STATE/log/upstream-$label.log"
+    drop_db "$db"
+    : >"$ilog"; : >"$tlog"
+    say "[$label] installing $modules into $db (log in $ilog)"
+    odoo -d "$db" -i "$modules" --without-demo=all --stop-after-init --logfile="$ilog" \
+        && ! grep -qE "^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) " "$ilog" \
+        || { drop_db "$db"; die "[$label] installing $modules failed, see $ilog"; }
+    say "[$label] installed in $((SECONDS - t0)) s; running $tags (log in $tlog)"
+    t0=$SECONDS
+    set +e
+    odoo_tests_after_load -d "$db" --test-enable --test-tags="$tags" --stop-after-init \
+        --http-port="${KAM_UPSTREAM_HTTP_PORT:-8269}" --logfile="$tlog" --log-level=test
+    set -e
+    say "[$label] tests ran in $((SECONDS - t0)) s"
+}
+
+cmd_upstream() {
+    setup
+    "$PY" -c "import websocket" 2>/dev/null || die "websocket-client is missing from $VENV: browser tests would be skipped"
+    command -v chromium >/dev/null 2>&1 || command -v google-chrome >/dev/null 2>&1 \
+        || die "Chromium is missing (Debian package chromium): browser tests would be skipped"
+    local tags="${KAM_UPSTREAM_TAGS:-$UPSTREAM_TAGS}" db="kam_upstream_$$" vdb="kam_upstream_vanilla_$$"
+    local summary="$STATE/log/upstream-summary.txt" t0=$SECONDS upstream others failing vtags
+    # the modules named by the tags (/crm, /account:TestX, -/mail:TestY.test_z...)
+    upstream="$(tr , '\n' <<<"$tags" | grep -v '^-' | sed -E 's#^[^/]*/##; s#[:.[].*##' | grep . | sort -u | paste -sd,)"
+    upstream_run "$db" "$UPSTREAM_OURS,$upstream" "$tags" ours
+    others="$(psql_q -d "$db" -Atc "select string_agg(name, ',' order by name) from ir_module_module
+        where state = 'installed' and name not in ('${UPSTREAM_OURS//,/\',\'}')")"
+    [ "${KAM_KEEP_DB:-}" = 1 ] || drop_db "$db"
+    {
+        echo "make test-upstream: with our addons ($UPSTREAM_OURS), tags $tags"
+        "$PY" "$ROOT/tools/upstream_summary.py" "$STATE/log/upstream-ours.log"
+    } >"$summary"
+    read -r _ o_fail _ o_errlines <<<"$("$PY" "$ROOT/tools/odoo_log_summary.py" "$STATE/log/upstream-ours.log")"
+    failing="$("$PY" "$ROOT/tools/upstream_summary.py" "$STATE/log/upstream-ours.log" --failing)"
+    local n_fail=0 n_upstream=0 t
+    if [ -n "$failing" ]; then
+        # /module:Class.method, a failing setUpClass as its class
+        vtags="$(sed -E 's#^#/#; s#\.(setUpClass|tearDownClass)$##' <<<"$failing" | paste -sd,)"
+        if [ "${KAM_UPSTREAM_VANILLA:-1}" = 1 ]; then
+            upstream_run "$vdb" "$others" "$vtags" vanilla
+            [ "${KAM_KEEP_DB:-}" = 1 ] || drop_db "$vdb"
+            local vfailing
+            vfailing="$("$PY" "$ROOT/tools/upstream_summary.py" "$STATE/log/upstream-vanilla.log" --failing)"
+            {
+                echo
+                echo "The failing tests again, without our addons ($vdb: the same modules but ours):"
+                "$PY" "$ROOT/tools/upstream_summary.py" "$STATE/log/upstream-vanilla.log"
+                echo
+                while read -r t; do
+                    n_fail=$((n_fail + 1))
+                    if grep -qxF "$t" <<<"$vfailing"; then n_upstream=$((n_upstream + 1)); echo "also fails without our addons: $t"
+                    else echo "fails only with our addons:    $t"; fi
+                done <<<"$failing"
+            } >>"$summary"
+        else
+            n_fail=$(grep -c . <<<"$failing")
+        fi
+    fi
+    cat "$summary" >&2
+    say "summary in $summary; $o_errlines ERROR/CRITICAL lines outside test failures in $STATE/log/upstream-ours.log"
+    say "took $((SECONDS - t0)) s"
+    read -r u_pass u_fail u_skip <<<"$("$PY" "$ROOT/tools/upstream_summary.py" "$STATE/log/upstream-ours.log" --totals)"
+    echo "$u_pass passed, $u_fail failed ($n_upstream of them also without our addons), $u_skip skipped"
+    # fails on a test failing only with our addons, on a failure the summary could not
+    # name (Odoo's own count), and when no test ran
+    [ $((n_fail - n_upstream)) = 0 ] && { [ "$o_fail" = 0 ] || [ "$n_fail" -gt 0 ]; } \
+        && [ $((u_pass + u_fail)) -gt 0 ]
+}
+
 main() {
     local cmd="${1:-}"; shift || true
     case "$cmd" in
@@ -413,8 +502,9 @@ main() {
         shell) cmd_shell "$@" ;;
         i18n) cmd_i18n "$@" ;;
         lock) cmd_lock ;;
+        upstream) cmd_upstream "$@" ;;
         screenshot) mkdir -p "$STATE/log"; ensure_node; node "$ROOT/tools/screenshot.mjs" "http://127.0.0.1:$HTTP_PORT" ;;
-        *) die "usage: tools/kam.sh setup|run|test|lint|bench|shell|lock" ;;
+        *) die "usage: tools/kam.sh setup|run|test|upstream|lint|bench|shell|lock" ;;
     esac
 }
 main "$@"
