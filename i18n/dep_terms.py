@@ -2,8 +2,7 @@
 addons/kam_zh_cn/i18n/kam_zh_cn.pot, and merge it into its zh_CN.po.
 
 Run it from the repository root in an Odoo shell on a database that has the
-three addons installed (and the optional modules of
-kam_zh_cn/translated_modules.py whose terms should be exported too):
+three addons installed (so the modules of kam_zh_cn/translated_modules.py too):
 
     odoo-bin shell -d DB --no-http < i18n/dep_terms.py
 
@@ -95,7 +94,7 @@ def untranslated(cr, modules):
     stats = collections.Counter()
     # one reader per module: a reader keeps one xmlid per record, and records
     # such as the mail.thread fields of helpdesk.ticket have one xmlid in each
-    # module that extends the model (helpdesk_mgmt, helpdesk_mgmt_rating, ...)
+    # module that extends the model
     rows = [row for module in modules for row in RecordReader(cr, modules=[module])]
     code = TranslationModuleReader(cr, modules=list(modules))
     rows += [row for row in code if row[1] == "code"]

@@ -22,10 +22,7 @@ os.environ["TZ"] = "UTC"  # as odoo-bin does, before Odoo is imported
 time.tzset()
 
 
-def main():
-    odoo_bin = os.path.abspath(sys.argv[1])
-    sys.argv = [odoo_bin, *sys.argv[2:]]
-    sys.path.insert(0, os.path.dirname(odoo_bin))
+def patch_make_suite():
     from odoo.tests import loader  # noqa: PLC0415
     from odoo.tests.suite import OdooSuite  # noqa: PLC0415
 
@@ -41,6 +38,22 @@ def main():
         return OdooSuite(tests)
 
     loader.make_suite = make_suite_after_load
+
+
+def main():
+    odoo_bin = os.path.abspath(sys.argv[1])
+    sys.argv = [odoo_bin, *sys.argv[2:]]
+    sys.path.insert(0, os.path.dirname(odoo_bin))
+    from odoo.service import server  # noqa: PLC0415
+
+    preload_registries = server.preload_registries
+
+    def preload_registries_after_load(dbnames):
+        # the options are parsed by now: odoo.tests may be imported (test mode)
+        patch_make_suite()
+        return preload_registries(dbnames)
+
+    server.preload_registries = preload_registries_after_load
     runpy.run_path(odoo_bin, run_name="__main__")
 
 
