@@ -69,6 +69,7 @@ def parse(path):
             close_failure()
             failure = None
             stamp, level, logger, message = match.groups()
+            message = message.strip()
             last_time = datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S")
             found = MODULE.match(logger)
             start = START.match(message)
