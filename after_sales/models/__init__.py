@@ -12,5 +12,5 @@ from . import helpdesk_ticket_team
 from . import after_sales_revisit
 from . import repair_order
 from . import contract_contract
-from . import key_account_refresh
+from . import key_account_pipeline
 from . import key_account_grade

@@ -68,7 +68,7 @@ class TestContractValue(AfterSalesCommon):
                 "domain": "[('as_contract_value', '>=', 20000)]",
             }
         )
-        self.env["key_account.refresh"].refresh_all(self.today)
+        self.env["key_account.pipeline"]._run(today=self.today)
         self.assertEqual(self.customer_a.as_contract_value, 30000.0)
         self.assertEqual(self.customer_b.as_contract_value, 0.0)
         self.assertFalse(self.customer_west.as_contract_value)

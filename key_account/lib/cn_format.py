@@ -13,11 +13,11 @@ Amounts are rounded half up to the fen (0.01), as Chinese invoices are.
 """
 
 import math
-import re
-import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import cn2an
+
+from . import phone
 
 __all__ = ["amount_in_words", "amount_short", "parse_phone", "phone_display"]
 
@@ -84,65 +84,28 @@ def amount_short(amount, symbol=False, digits=2):
     return f"{sign}{'¥' if symbol else ''}{scaled:,.{digits}f}{unit}"
 
 
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
-# 010 (Beijing) and 020-029 are the three-digit area codes; the others have four
-AREA3 = re.compile(r"^(010|02\d)(\d{8})$")
-AREA4 = re.compile(r"^(0[3-9]\d{2})(\d{7,8})$")
-SERVICE = re.compile(r"^([48]00)(\d{3})(\d{4})$")
-SEPARATORS = re.compile(r"[\s\-()（）.]")
-
-
-def _group_local(local):
-    """8 digits as 1234 5678, 7 digits as 123 4567."""
-    return f"{local[:-4]} {local[-4:]}"
-
-
 def parse_phone(number):
     """``(kind, digits, extension)`` of a Chinese phone number, or ``None``.
 
     ``kind`` is ``"mobile"``, ``"landline"`` (with its area code) or
     ``"service"`` (400/800); ``digits`` has no separators and no +86 / 0086.
+    The parsing is :func:`key_account.lib.phone.parse`'s.
     """
-    if not number:
+    parsed = phone.parse(number, phone.CN)
+    if not parsed or parsed.country_code != phone.CN_CODE or parsed.kind == "other":
         return None
-    # full-width digits and signs (１３８…, ＋８６) as typed with a Chinese IME
-    text = unicodedata.normalize("NFKC", str(number)).strip()
-    extension = ""
-    match = re.search(r"(?:转|ext\.?|x|#)\s*(\d{1,6})$", text, flags=re.IGNORECASE)
-    if match:
-        extension = match.group(1)
-        text = text[: match.start()].strip()
-    digits = SEPARATORS.sub("", text)
-    digits = re.sub(r"^(\+86|0086)", "", digits)
-    if not digits.isascii() or not digits.isdigit():
+    if parsed.kind == "mobile" and parsed.extension:
         return None
-    if MOBILE.match(digits) and not extension:
-        return "mobile", digits, ""
-    if AREA3.match(digits) or AREA4.match(digits):
-        return "landline", digits, extension
-    if SERVICE.match(digits):
-        return "service", digits, extension
-    return None
+    return parsed.kind, parsed.national, parsed.extension
 
 
 def phone_display(number):
-    """A Chinese phone number as people write it.
+    """A phone number as people write it (:func:`key_account.lib.phone.display`).
 
     Mobile ``13800138000`` → ``138 0013 8000``; landline ``01012345678`` →
     ``010-1234 5678``; ``057188886666`` → ``0571-8888 6666``; ``4008208820``
     → ``400-820-8820``. A leading +86 / 0086 is dropped. An extension after
     转, ext or # is kept (``010-1234 5678 转 801``). Anything that is not a
-    Chinese number comes back unchanged (stripped); empty gives ``""``.
+    number comes back unchanged (stripped); empty gives ``""``.
     """
-    parsed = parse_phone(number)
-    if not parsed:
-        return str(number).strip() if number else ""
-    kind, digits, extension = parsed
-    if kind == "mobile":
-        shown = f"{digits[:3]} {digits[3:7]} {digits[7:]}"
-    elif kind == "service":
-        shown = "-".join(SERVICE.match(digits).groups())
-    else:
-        area, local = (AREA3.match(digits) or AREA4.match(digits)).groups()
-        shown = f"{area}-{_group_local(local)}"
-    return f"{shown} 转 {extension}" if extension else shown
+    return phone.display(number, phone.CN)

@@ -9,6 +9,9 @@ from . import key_account_warning_rule
 from . import key_account_warning
 from . import key_account_handover
 from . import key_account_refresh
+from . import key_account_measure
+from . import key_account_pipeline
+from . import res_company
 from . import mail_activity
 from . import key_account_cn_format
 from . import res_currency

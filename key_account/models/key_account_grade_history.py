@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -15,6 +17,12 @@ class KeyAccountGradeHistory(models.Model):
     old_grade_id = fields.Many2one("key_account.grade", ondelete="restrict")
     new_grade_id = fields.Many2one("key_account.grade", ondelete="restrict")
     date = fields.Datetime(default=fields.Datetime.now, required=True, index=True)
+    effective_date = fields.Date(
+        string="Business Day",
+        index=True,
+        help="The company's business day the change was made for (the nightly "
+        "pipeline's day, or the day of the change by hand).",
+    )
     rule_id = fields.Many2one("key_account.grade.rule", ondelete="set null")
     user_id = fields.Many2one(
         "res.users", string="Changed By", ondelete="set null", index=True
@@ -38,15 +46,18 @@ class KeyAccountGradeHistory(models.Model):
                 change.direction = "down"
 
     @api.model
-    def _record_bulk(self, changes, reason=None):
+    def _record_bulk(self, changes, reason=None, day=None, chatter=True):
         """changes: (partner id, old grade id, new grade id, rule id) tuples.
 
         One INSERT for the whole batch, whatever its size: the nightly grading
-        of a new customer base writes one row per customer.
+        of a new customer base writes one row per customer. With ``chatter``
+        each customer's chatter gets a note of the change (one batch of
+        messages; a change by hand is tracked by the ORM instead).
         """
         if not changes:
             return self
         reason = reason or self.env._("Grade rules")
+        day = day or self.env.company._ka_today()
         now = fields.Datetime.now()
         pids, olds, news, rules = (list(col) for col in zip(*changes, strict=True))
         self.env.cr.execute(
@@ -54,8 +65,9 @@ class KeyAccountGradeHistory(models.Model):
                 """
             INSERT INTO key_account_grade_history
                    (partner_id, old_grade_id, new_grade_id, rule_id, user_id, reason,
-                    date, direction, create_uid, create_date, write_uid, write_date)
-            SELECT v.pid, v.old, v.new, v.rule, %(uid)s, %(reason)s, %(now)s,
+                    date, effective_date, direction,
+                    create_uid, create_date, write_uid, write_date)
+            SELECT v.pid, v.old, v.new, v.rule, %(uid)s, %(reason)s, %(now)s, %(day)s,
                    CASE WHEN v.old IS NULL THEN 'new'
                         WHEN gn.id IS NOT NULL AND gn.sequence < go.sequence THEN 'up'
                         ELSE 'down' END,
@@ -69,6 +81,7 @@ class KeyAccountGradeHistory(models.Model):
                 uid=self.env.uid,
                 reason=reason,
                 now=now,
+                day=day,
                 pids=pids,
                 olds=[old or None for old in olds],
                 news=[new or None for new in news],
@@ -77,4 +90,34 @@ class KeyAccountGradeHistory(models.Model):
         )
         ids = [row[0] for row in self.env.cr.fetchall()]
         self.env["res.partner"].invalidate_model(["ka_grade_history_ids"])
-        return self.browse(ids)
+        records = self.browse(ids)
+        if chatter:
+            records._post_chatter()
+        return records
+
+    def _post_chatter(self):
+        """A note on each customer's chatter: old grade → new grade, and why.
+        One batch of messages (mail's own batch log), no query per customer."""
+        grades = {
+            grade.id: grade.display_name
+            for grade in (self.old_grade_id | self.new_grade_id)
+        }
+        rules = {rule.id: rule.display_name for rule in self.rule_id}
+        self.env.cr.execute(
+            "SELECT partner_id, old_grade_id, new_grade_id, rule_id, reason "
+            "FROM key_account_grade_history WHERE id = ANY(%s)",
+            (self.ids,),
+        )
+        bodies = {}
+        none = self.env._("none")
+        for pid, old, new, rule, reason in self.env.cr.fetchall():
+            text = self.env._(
+                "Grade: %(old)s → %(new)s (%(why)s)",
+                old=grades.get(old, none),
+                new=grades.get(new, none),
+                why=rules.get(rule) or reason or "",
+            )
+            bodies[pid] = Markup("<p>%s</p>") % text
+        self.env["res.partner"].browse(list(bodies)).sudo()._message_log_batch(
+            bodies, author_id=self.env.ref("base.partner_root").id
+        )

@@ -7,10 +7,6 @@ from odoo.tools.safe_eval import safe_eval
 
 _logger = logging.getLogger(__name__)
 
-# the customers grade rules apply to
-CUSTOMER_DOMAIN = [("is_company", "=", True)]
-
-
 class KeyAccountGradeRule(models.Model):
     _name = "key_account.grade.rule"
     _description = "Customer Grade Rule"
@@ -40,7 +36,9 @@ class KeyAccountGradeRule(models.Model):
                 # whole transaction, only be reported
                 with self.env.cr.savepoint():
                     query = Partner._search(
-                        list(CUSTOMER_DOMAIN) + rule._get_domain(), limit=1
+                        self.env["key_account.measure"]._customer_domain()
+                        + rule._get_domain(),
+                        limit=1,
                     )
                     self.env.cr.execute(query.select(), log_exceptions=False)
             except Exception as error:
@@ -67,16 +65,24 @@ class KeyAccountGradeRule(models.Model):
         return list(domain)
 
     @api.model
-    def _apply_rules(self, partners=None):
-        """Give every customer the grade of the first rule it matches.
+    def _apply_rules(self, company, today, partners=None):
+        """Give every customer of ``company`` the grade of the first rule it
+        matches, on the business day ``today``.
 
         One search per rule, whatever the number of customers; customers whose
         grade is locked, or who match no rule, keep their grade. Changes are
-        written with one UPDATE per grade and one INSERT of history rows.
-        Returns the number of customers whose grade changed.
+        written with one UPDATE per grade, one INSERT of history rows and one
+        batch of chatter notes. Returns the number of customers whose grade
+        changed.
         """
-        Partner = self.env["res.partner"].with_context(active_test=True)
-        base = list(CUSTOMER_DOMAIN) + [("ka_grade_locked", "=", False)]
+        Partner = (
+            self.env["res.partner"]
+            .with_context(active_test=True, ka_today=today)
+            .with_company(company)
+        )
+        base = self.env["key_account.measure"]._customer_domain(company) + [
+            ("ka_grade_locked", "=", False)
+        ]
         if partners is not None:
             base.append(("id", "in", partners.ids))
         self.env.flush_all()
@@ -115,10 +121,12 @@ class KeyAccountGradeRule(models.Model):
                 changes[grade].append(pid)
                 history.append((pid, old, grade, rule))
         for grade, pids in changes.items():
+            # the grade column is ours; the chatter notes below replace the
+            # tracking a write() per customer would post
             self.env.cr.execute(
                 "UPDATE res_partner SET ka_grade_id = %s WHERE id = ANY(%s)",
                 (grade, pids),
             )
-        self.env["key_account.grade.history"]._record_bulk(history)
         self.env["res.partner"].invalidate_model(["ka_grade_id"])
+        self.env["key_account.grade.history"]._record_bulk(history, day=today)
         return len(history)

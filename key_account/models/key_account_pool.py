@@ -59,6 +59,13 @@ class KeyAccountPool(models.AbstractModel):
             ) from error
 
     @api.model
+    def _check_role(self):
+        if not self.env.user.has_group("key_account.key_account_group_user"):
+            raise AccessError(
+                self.env._("Only salespeople can claim or release customers.")
+            )
+
+    @api.model
     def _check_customers(self, partners):
         not_companies = partners.filtered(lambda p: not p.is_company)
         if not_companies:
@@ -79,8 +86,9 @@ class KeyAccountPool(models.AbstractModel):
             )
 
     @api.model
-    def claim(self, partners, user=None):
+    def _claim(self, partners, user=None):
         """``user`` (the current user by default) takes ``partners`` from the pool."""
+        self._check_role()
         user = user or self.env.user
         partners = partners.exists()
         # sudo: a customer claimed a moment ago is out of the salesperson's sight
@@ -115,7 +123,7 @@ class KeyAccountPool(models.AbstractModel):
         return True
 
     @api.model
-    def assign(self, partners, user, reason=False):
+    def _assign(self, partners, user, reason=False):
         """A leader or manager gives ``partners`` to ``user`` (pool or not)."""
         if not self.env.user.has_group("key_account.key_account_group_leader"):
             raise AccessError(
@@ -138,8 +146,9 @@ class KeyAccountPool(models.AbstractModel):
         return True
 
     @api.model
-    def release(self, partners, reason):
+    def _release(self, partners, reason):
         """Put ``partners`` back into the pool, with a reason."""
+        self._check_role()
         if not (reason or "").strip():
             raise UserError(self.env._("Give a reason for releasing the customers."))
         partners = partners.exists()
@@ -257,43 +266,40 @@ class KeyAccountPool(models.AbstractModel):
     # recycling (nightly)
     # ------------------------------------------------------------------
     @api.model
-    def _cron_recycle(self):
-        self.run_recycle()
-
-    @api.model
-    def _refresh_last_followup(self):
-        """Last follow-up per customer: the last done activity on it or its contacts."""
+    def _refresh_last_followup(self, company, today):
+        """Last follow-up of each customer of ``company`` up to ``today``, as
+        the shared measure defines it (a done activity, a done visit…)."""
         self.env.flush_all()
         self.env.cr.execute(
-            """
+            SQL(
+                """
             UPDATE res_partner p
                SET ka_last_followup_date = f.last_date
-              FROM (
-                    SELECT c.commercial_partner_id AS pid,
-                           MAX(m.date)::date AS last_date
-                      FROM mail_message m
-                      JOIN res_partner c ON c.id = m.res_id
-                     WHERE m.model = 'res.partner'
-                       AND m.mail_activity_type_id IS NOT NULL
-                     GROUP BY c.commercial_partner_id
-                   ) f
+              FROM (SELECT e.partner_id AS pid, MAX(e.date) AS last_date
+                      FROM %s e GROUP BY e.partner_id) f
              WHERE p.id = f.pid
                AND p.ka_last_followup_date IS DISTINCT FROM f.last_date
-            """
+            """,
+                self.env["key_account.measure"]._followup_events_sql(
+                    company, None, today
+                ),
+            )
         )
+        self.env["res.partner"].invalidate_model(["ka_last_followup_date"])
 
     @api.model
-    def run_recycle(self, today=None):
-        """Send notices, then put back in the pool the customers that are due.
+    def _run_recycle(self, company, today):
+        """Send notices, then put back in the pool the customers of ``company``
+        that are due on its business day ``today``.
 
         A customer is due when it had no follow-up for the team's N days, or no
         confirmed order for M days, counted from the claim at the earliest.
         Idempotent: a notice is sent once per holding, a customer recycled once.
         Returns (notices sent, customers recycled).
         """
-        today = today or fields.Date.context_today(self)
-        self._refresh_last_followup()
+        self._refresh_last_followup(company, today)
         defaults = self.env["crm.team"]._ka_pool_config(False)
+        tz = company._ka_tz().zone
         self.env.cr.execute(
             SQL(
                 """
@@ -303,22 +309,17 @@ class KeyAccountPool(models.AbstractModel):
                        LEAST(
                            CASE WHEN COALESCE(t.ka_pool_recycle_followup_days,
                                               %(fd)s) > 0
-                                THEN GREATEST(
-                                         COALESCE(p.ka_claim_date, p.create_date)::date,
-                                         p.ka_last_followup_date)
+                                THEN GREATEST(%(claimed)s, p.ka_last_followup_date)
                                      + COALESCE(t.ka_pool_recycle_followup_days, %(fd)s)
                            END,
                            CASE WHEN COALESCE(t.ka_pool_recycle_deal_days, %(dd)s) > 0
-                                THEN GREATEST(
-                                         COALESCE(p.ka_claim_date, p.create_date)::date,
-                                         p.ka_last_order_date)
+                                THEN GREATEST(%(claimed)s, p.ka_last_order_date)
                                      + COALESCE(t.ka_pool_recycle_deal_days, %(dd)s)
                            END
                        ) AS due
                   FROM res_partner p
                   LEFT JOIN crm_team t ON t.id = p.team_id
-                 WHERE p.is_company AND p.active AND p.user_id IS NOT NULL
-                   AND p.parent_id IS NULL
+                 WHERE %(customer)s AND p.user_id IS NOT NULL
             )
             SELECT id, user_id, due, due <= %(today)s AS recycle
               FROM held
@@ -329,6 +330,12 @@ class KeyAccountPool(models.AbstractModel):
                 nd=defaults["ka_pool_notice_days"],
                 fd=defaults["ka_pool_recycle_followup_days"],
                 dd=defaults["ka_pool_recycle_deal_days"],
+                claimed=SQL(
+                    "(COALESCE(p.ka_claim_date, p.create_date) AT TIME ZONE 'UTC' "
+                    "AT TIME ZONE %s)::date",
+                    tz,
+                ),
+                customer=self.env["key_account.measure"]._customer_sql(company, "p"),
                 today=today,
             )
         )

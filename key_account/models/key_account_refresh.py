@@ -3,8 +3,7 @@ from datetime import timedelta
 
 import numpy as np
 
-from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo import api, models
 from odoo.tools import SQL
 
 from ..lib import clv
@@ -29,70 +28,48 @@ class KeyAccountRefresh(models.AbstractModel):
     _description = "Key-Account Figures Refresh"
 
     @api.model
-    def _cron_refresh(self):
-        self.refresh_all()
-
-    @api.model
     def action_refresh_all(self):
-        if not self.env.user.has_group("key_account.key_account_group_manager"):
-            raise AccessError(
-                self.env._("Only key-account managers can recompute the figures.")
-            )
-        self.sudo().refresh_all()
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "message": self.env._("Figures, grades and warnings are up to date."),
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
-
-    @api.model
-    def refresh_all(self, today=None):
-        today = today or fields.Date.context_today(self)
-        self._refresh_figures(today)
-        self._refresh_rfm(today)
-        self._refresh_clv(today)
-        self.env["key_account.grade.rule"]._apply_rules()
-        self.env["key_account.warning.rule"]._run_rules(today)
-        return True
+        """The button of the customer list: the whole nightly pipeline, for
+        key-account managers (the pipeline checks)."""
+        return self.env["key_account.pipeline"].action_run()
 
     # ------------------------------------------------------------------
     # figures from posted invoices, confirmed orders and receivables
     # ------------------------------------------------------------------
     @api.model
-    def _refresh_figures(self, today):
+    def _refresh_figures(self, company, today):
+        """The value figures of the customers of ``company``, from its own
+        documents only, in its currency (orders in another currency are
+        converted at the order's rate), on its business day ``today``."""
         self.env.flush_all()
+        measure = self.env["key_account.measure"]
         d12 = today - timedelta(days=365)
         d24 = today - timedelta(days=730)
+        tz = company._ka_tz().zone
         self.env.cr.execute(
             SQL(
                 """
             WITH customers AS (
-                SELECT id FROM res_partner WHERE is_company AND active
+                SELECT p.id FROM res_partner p WHERE %(customer)s
             ), inv AS (
-                SELECT m.commercial_partner_id AS pid,
-                       SUM(m.amount_untaxed_signed)
-                           FILTER (WHERE m.invoice_date > %(d12)s) AS rev12,
-                       SUM(m.amount_untaxed_signed)
-                           FILTER (WHERE m.invoice_date <= %(d12)s) AS rev_prev
-                  FROM account_move m
-                 WHERE m.state = 'posted'
-                   AND m.move_type IN ('out_invoice', 'out_refund')
-                   AND m.invoice_date > %(d24)s
-                   AND m.invoice_date <= %(today)s
-                 GROUP BY m.commercial_partner_id
+                SELECT r.partner_id AS pid,
+                       SUM(r.amount) FILTER (WHERE r.date > %(d12)s) AS rev12,
+                       SUM(r.amount) FILTER (WHERE r.date <= %(d12)s) AS rev_prev
+                  FROM %(revenue)s r
+                 GROUP BY r.partner_id
             ), so AS (
                 SELECT p.commercial_partner_id AS pid,
                        COUNT(*) AS orders,
-                       MIN(o.date_order)::date AS first_order,
-                       MAX(o.date_order)::date AS last_order,
-                       SUM(o.margin) FILTER (WHERE o.date_order > %(d12)s) AS margin12
+                       MIN((o.date_order AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date)
+                           AS first_order,
+                       MAX((o.date_order AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date)
+                           AS last_order,
+                       SUM(o.margin / COALESCE(NULLIF(o.currency_rate, 0), 1))
+                           FILTER (WHERE o.date_order >= %(d12_utc)s) AS margin12
                   FROM sale_order o
                   JOIN res_partner p ON p.id = o.partner_id
-                 WHERE o.state = 'sale'
+                 WHERE o.state = 'sale' AND o.company_id = %(company)s
+                   AND o.date_order < %(end_utc)s
                  GROUP BY p.commercial_partner_id
             ), ar AS (
                 SELECT l.partner_id AS pid,
@@ -102,6 +79,7 @@ class KeyAccountRefresh(models.AbstractModel):
                   FROM account_move_line l
                   JOIN account_account a ON a.id = l.account_id
                  WHERE l.parent_state = 'posted'
+                   AND l.company_id = %(company)s
                    AND a.account_type = 'asset_receivable'
                    AND NOT l.reconciled
                  GROUP BY l.partner_id
@@ -145,44 +123,48 @@ class KeyAccountRefresh(models.AbstractModel):
                    (n.rev12, n.rev_prev, n.change_pct, n.margin12, n.orders,
                     n.first_order, n.last_order, n.receivable, n.overdue)
             """,
+                customer=measure._customer_sql(company, "p"),
+                revenue=measure._revenue_lines_sql(
+                    company, d24 + timedelta(days=1), today
+                ),
+                company=company.id,
+                tz=tz,
                 d12=d12,
-                d24=d24,
+                d12_utc=company._ka_day_start_utc(d12 + timedelta(days=1)),
+                end_utc=company._ka_day_start_utc(today + timedelta(days=1)),
                 today=today,
             )
         )
-        _logger.info(
-            "key_account: figures refreshed, %s customers changed", self.env.cr.rowcount
-        )
-        self.env["ir.config_parameter"].sudo().set_param(
-            "key_account.figures_date", fields.Date.to_string(today)
-        )
+        changed = self.env.cr.rowcount
+        _logger.info("key_account: figures refreshed, %s customers changed", changed)
+        if company.ka_figures_date != today:
+            company.sudo().ka_figures_date = today
         self.env["res.partner"].invalidate_model()
+        return changed
 
     # ------------------------------------------------------------------
     # RFM: quintile scores over the customers who bought in 24 months
     # ------------------------------------------------------------------
     @api.model
-    def _refresh_rfm(self, today):
+    def _refresh_rfm(self, company, today):
+        """Quintile scores among the customers of ``company`` who bought from
+        it in 24 months."""
         self.env.flush_all()
+        measure = self.env["key_account.measure"]
         self.env.cr.execute(
             SQL(
                 """
             WITH base AS (
-                SELECT m.commercial_partner_id AS pid,
-                       MAX(m.invoice_date) AS last_date,
+                SELECT r.partner_id AS pid,
+                       MAX(r.date) AS last_date,
                        COUNT(*) FILTER (
-                           WHERE m.move_type = 'out_invoice'
-                             AND m.invoice_date > %(d12)s) AS freq,
-                       SUM(m.amount_untaxed_signed) FILTER (
-                           WHERE m.invoice_date > %(d12)s) AS money
-                  FROM account_move m
-                  JOIN res_partner p ON p.id = m.commercial_partner_id
-                 WHERE m.state = 'posted'
-                   AND m.move_type IN ('out_invoice', 'out_refund')
-                   AND m.invoice_date > %(d24)s
-                   AND m.invoice_date <= %(today)s
-                   AND p.is_company AND p.active
-                 GROUP BY m.commercial_partner_id
+                           WHERE r.move_type = 'out_invoice'
+                             AND r.date > %(d12)s) AS freq,
+                       SUM(r.amount) FILTER (WHERE r.date > %(d12)s) AS money
+                  FROM %(revenue)s r
+                  JOIN res_partner p ON p.id = r.partner_id
+                 WHERE %(customer)s
+                 GROUP BY r.partner_id
             ), scored AS (
                 SELECT pid,
                        CEIL(5 * CUME_DIST() OVER (ORDER BY last_date))::int AS r,
@@ -212,7 +194,7 @@ class KeyAccountRefresh(models.AbstractModel):
                   SELECT p2.id AS pid, sc.r, sc.f, sc.m
                     FROM res_partner p2
                     LEFT JOIN scored sc ON sc.pid = p2.id
-                   WHERE p2.is_company
+                   WHERE %(customer2)s
               ) s
              WHERE p.id = s.pid
                AND (p.ka_rfm_recency IS DISTINCT FROM s.r
@@ -220,33 +202,36 @@ class KeyAccountRefresh(models.AbstractModel):
                     OR p.ka_rfm_monetary IS DISTINCT FROM s.m)
             """,
                 d12=today - timedelta(days=365),
-                d24=today - timedelta(days=730),
-                today=today,
+                revenue=measure._revenue_lines_sql(
+                    company, today - timedelta(days=729), today
+                ),
+                customer=measure._customer_sql(company, "p"),
+                customer2=measure._customer_sql(company, "p2"),
             )
         )
+        changed = self.env.cr.rowcount
         self.env["res.partner"].invalidate_model()
+        return changed
 
     # ------------------------------------------------------------------
     # CLV: BG/NBD + Gamma-Gamma fitted on the whole customer base
     # ------------------------------------------------------------------
     @api.model
-    def _clv_summary(self, today):
+    def _clv_summary(self, company, today):
         """Per customer: repeat purchase days, recency and age in weeks, and the
         average value of the repeat purchase days (as in Fader-Hardie)."""
         self.env.cr.execute(
             SQL(
                 """
             WITH days AS (
-                SELECT m.commercial_partner_id AS pid, m.invoice_date AS d,
-                       SUM(m.amount_untaxed_signed) AS amount,
-                       ROW_NUMBER() OVER (PARTITION BY m.commercial_partner_id
-                                          ORDER BY m.invoice_date) AS rn
-                  FROM account_move m
-                  JOIN res_partner p ON p.id = m.commercial_partner_id
-                 WHERE m.state = 'posted' AND m.move_type = 'out_invoice'
-                   AND m.invoice_date <= %(today)s
-                   AND p.is_company AND p.active
-                 GROUP BY m.commercial_partner_id, m.invoice_date
+                SELECT r.partner_id AS pid, r.date AS d,
+                       SUM(r.amount) AS amount,
+                       ROW_NUMBER() OVER (PARTITION BY r.partner_id
+                                          ORDER BY r.date) AS rn
+                  FROM %(revenue)s r
+                  JOIN res_partner p ON p.id = r.partner_id
+                 WHERE r.move_type = 'out_invoice' AND %(customer)s
+                 GROUP BY r.partner_id, r.date
             )
             SELECT pid,
                    COUNT(*) - 1 AS frequency,
@@ -257,6 +242,10 @@ class KeyAccountRefresh(models.AbstractModel):
              GROUP BY pid
             """,
                 today=today,
+                revenue=self.env["key_account.measure"]._revenue_lines_sql(
+                    company, None, today
+                ),
+                customer=self.env["key_account.measure"]._customer_sql(company, "p"),
             )
         )
         rows = self.env.cr.fetchall()
@@ -272,10 +261,10 @@ class KeyAccountRefresh(models.AbstractModel):
         )
 
     @api.model
-    def _refresh_clv(self, today):
-        summary = self._clv_summary(today)
+    def _refresh_clv(self, company, today):
+        summary = self._clv_summary(company, today)
         if summary is None:
-            return False
+            return 0
         ids, freq, rec, age, money = summary
         # a purchase on the day of the refresh has no age yet
         age = np.maximum(age, rec)
@@ -285,7 +274,7 @@ class KeyAccountRefresh(models.AbstractModel):
                 "key_account: %s repeat customers, too few to fit the CLV models",
                 int(repeat.sum()),
             )
-            return False
+            return 0
         params = self.env["ir.config_parameter"].sudo()
         horizon_days = int(params.get_param("key_account.clv_horizon_days", 365))
         discount = float(params.get_param("key_account.clv_monthly_discount", 0.01))
@@ -302,7 +291,7 @@ class KeyAccountRefresh(models.AbstractModel):
         except clv.CLVInputError as error:
             # grades and warnings still run; the CLV figures keep their values
             _logger.warning("key_account: CLV models not fitted: %s", error)
-            return False
+            return 0
         p_alive = clv.probability_alive(bg, freq, rec, age)
         expected = clv.expected_purchases(bg, horizon_days / 7.0, freq, rec, age)
         # customers without repeat purchases get the population's mean order value
@@ -336,8 +325,9 @@ class KeyAccountRefresh(models.AbstractModel):
                 np.round(value, 2).tolist(),
             ),
         )
+        changed = self.env.cr.rowcount
         self.env["res.partner"].invalidate_model()
         _logger.info(
             "key_account: CLV of %s customers (BG/NBD %s, GG %s)", len(ids), bg, gg
         )
-        return True
+        return changed

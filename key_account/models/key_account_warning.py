@@ -21,7 +21,9 @@ class KeyAccountWarning(models.Model):
         "res.users", string="Account Manager", ondelete="set null", index=True
     )
     team_id = fields.Many2one("crm.team", string="Sales Team", ondelete="set null")
-    date = fields.Date(required=True, default=fields.Date.context_today)
+    date = fields.Date(
+        required=True, default=lambda self: self.env.company._ka_today()
+    )
     value = fields.Float(
         string="Observed Value",
         help="Days without order, revenue change in %, probability alive or overdue "
@@ -109,6 +111,7 @@ class KeyAccountWarning(models.Model):
         self.invalidate_model()
         return warnings
 
-    def _close(self):
-        self.write({"state": "closed", "closed_date": fields.Date.context_today(self)})
+    def _close(self, today=None):
+        today = today or self.env.company._ka_today()
+        self.write({"state": "closed", "closed_date": today})
         self.activity_id.sudo().unlink()

@@ -87,14 +87,11 @@ class KeyAccountWarningRule(models.Model):
         for rule in self:
             rule.warning_count = counts.get(rule, 0)
 
-    def _matching_sql(self, today):
-        """SQL selecting (partner id, message) of the customers that match."""
+    def _matching_sql(self, company, today):
+        """SQL selecting (partner id, value) of the customers of ``company``
+        that match on the business day ``today``."""
         self.ensure_one()
-        customers = SQL(
-            "p.is_company AND p.active AND p.parent_id IS NULL "
-            "AND COALESCE(p.ka_customer_type, 'end_customer') "
-            "IN ('end_customer', 'partner')"
-        )
+        customers = self.env["key_account.measure"]._customer_sql(company, "p")
         kind = self.warning_type
         if kind == "no_order":
             return SQL(
@@ -128,34 +125,38 @@ class KeyAccountWarningRule(models.Model):
                 amount=self.threshold,
             )
         return SQL(
-            "SELECT p.id, %(today)s - MAX(h.date)::date FROM res_partner p "
+            "SELECT p.id, %(today)s - MAX(h.effective_date) FROM res_partner p "
             "JOIN key_account_grade_history h ON h.partner_id = p.id "
-            "WHERE %(customers)s AND h.direction = 'down' AND h.date >= %(since)s "
-            "GROUP BY p.id",
+            "WHERE %(customers)s AND h.direction = 'down' "
+            "AND h.effective_date >= %(since)s GROUP BY p.id",
             today=today,
             customers=customers,
             since=today - timedelta(days=self.days),
         )
 
     @api.model
-    def _run_rules(self, today=None):
+    def _run_rules(self, company, today):
         """Open the warnings that match and close those that no longer do.
 
         Per rule: one query for the matches, one for the open warnings, a
         batch insert of the new warnings and of their activities. An open
         warning is never raised twice. Returns (opened, closed).
         """
-        today = today or fields.Date.context_today(self)
         Warning = self.env["key_account.warning"].sudo()
+        customers = self.env["key_account.measure"]._customer_sql(company, "p")
         self.env.flush_all()
         opened = closed = 0
         for rule in self.search([("active", "=", True)]):
-            self.env.cr.execute(rule._matching_sql(today))
+            self.env.cr.execute(rule._matching_sql(company, today))
             matches = dict(self.env.cr.fetchall())
             self.env.cr.execute(
-                "SELECT partner_id, id FROM key_account_warning "
-                "WHERE rule_id = %s AND state = 'open'",
-                (rule.id,),
+                SQL(
+                    "SELECT w.partner_id, w.id FROM key_account_warning w "
+                    "JOIN res_partner p ON p.id = w.partner_id "
+                    "WHERE w.rule_id = %s AND w.state = 'open' AND %s",
+                    rule.id,
+                    customers,
+                )
             )
             current = dict(self.env.cr.fetchall())
             new_ids = [pid for pid in matches if pid not in current]
@@ -165,7 +166,7 @@ class KeyAccountWarningRule(models.Model):
             if new_ids:
                 Warning._raise_warnings(rule, new_ids, matches, today)
             if gone:
-                gone._close()
+                gone._close(today)
             opened += len(new_ids)
             closed += len(gone)
         return opened, closed

@@ -1,17 +1,21 @@
-import re
 from datetime import timedelta
 
 from stdnum.cn import uscc as stdnum_uscc
 from stdnum.exceptions import ValidationError as StdnumValidationError
 
 from odoo import api, fields, models, tools
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.osv.expression import OR as expression_or
 from odoo.tools import SQL
 
 from ..lib import names as ka_names
+from ..lib import phone as ka_phone
 
-MOBILE_CN = re.compile(r"^1[3-9]\d{9}$")
+# the longest texts our checks accept in the partner's short fields: beyond,
+# an index refuses the row with PostgreSQL's message instead of ours
+MAX_NAME = 256
+MAX_CHAR = 1024
+MAX_TEXT = 100000
 
 
 class ResPartner(models.Model):
@@ -204,6 +208,20 @@ class ResPartner(models.Model):
         help="The name without legal form, brackets and place prefix, to find "
         "duplicates.",
     )
+    ka_phone_normalized = fields.Char(
+        string="Phone (Normalised)",
+        compute="_compute_ka_phone_normalized",
+        store=True,
+        index=True,
+        help="The phone number as compared: without separators and +86, "
+        "landlines with their trunk 0, other countries with their code.",
+    )
+    ka_mobile_normalized = fields.Char(
+        string="Mobile (Normalised)",
+        compute="_compute_ka_phone_normalized",
+        store=True,
+        index=True,
+    )
     ka_duplicate_info = fields.Char(
         string="Possible Duplicates",
         compute="_compute_ka_duplicate_info",
@@ -262,19 +280,23 @@ class ResPartner(models.Model):
 
     @api.model
     def _ka_figures_date(self):
-        """The day the nightly refresh computed the figures for (one for all)."""
-        value = (
-            self.env["ir.config_parameter"].sudo().get_param("key_account.figures_date")
-        )
-        return fields.Date.to_date(value) if value else fields.Date.context_today(self)
+        """The business day the figures are read for: the pipeline's day when
+        it runs (context ``ka_today``), else the day the pipeline last
+        computed the company's figures, else the company's today."""
+        day = self.env.context.get("ka_today")
+        if day:
+            return fields.Date.to_date(day)
+        company = self.env.company
+        return company.ka_figures_date or company._ka_today()
 
     def _compute_ka_figures_date(self):
-        value = (
-            self.env["ir.config_parameter"].sudo().get_param("key_account.figures_date")
-        )
-        self.ka_figures_date = fields.Date.to_date(value) if value else False
+        main = self.env["res.company"]._ka_main_company()
+        for partner in self:
+            company = partner.company_id or main
+            partner.ka_figures_date = company.sudo().ka_figures_date
 
-    @api.depends("ka_last_order_date")
+    @api.depends("ka_last_order_date", "company_id")
+    @api.depends_context("ka_today", "company")
     def _compute_ka_days_since_order(self):
         day = self._ka_figures_date()
         for partner in self:
@@ -326,12 +348,11 @@ class ResPartner(models.Model):
             conditions.append([("ka_uscc", "=", stdnum_uscc.compact(self.ka_uscc))])
         if self.ka_name_key and len(self.ka_name_key) >= 2:
             conditions.append([("ka_name_key", "=", self.ka_name_key)])
+        region = self._ka_phone_region()
         for field in ("phone", "mobile"):
-            digits = re.sub(r"\D", "", self[field] or "")
-            if len(digits) >= 7:
-                conditions.append(
-                    ["|", ("phone", "=", self[field]), ("mobile", "=", self[field])]
-                )
+            key = ka_phone.normalize(self[field], region)
+            if key and len(key.lstrip("+")) >= 7:
+                conditions.append(self._ka_phone_domain(key))
         if self.email and "@" in self.email:
             conditions.append([("email", "=ilike", self.email.strip())])
         if not conditions:
@@ -426,7 +447,7 @@ class ResPartner(models.Model):
 
     # --- actions ---
     def action_ka_claim(self):
-        self.env["key_account.pool"].claim(self)
+        self.env["key_account.pool"]._claim(self)
         return True
 
     def action_ka_release(self):
@@ -487,26 +508,198 @@ class ResPartner(models.Model):
         }
         return reasons.get(type(error).__name__, self.env._("the format is wrong"))
 
-    @api.constrains("mobile", "ka_decision_role", "parent_id")
-    def _check_ka_mobile(self):
+    # ------------------------------------------------------------------
+    # phone numbers (key_account/lib/phone.py holds the rules)
+    # ------------------------------------------------------------------
+    def _ka_phone_region(self):
+        """The country whose rules apply to this partner's numbers typed
+        without a country code: the partner's, else its company's, else (with
+        neither set) our company's; ``None`` when none is known."""
+        self.ensure_one()
+        country = (
+            self.country_id
+            or self.parent_id.country_id
+            or self.company_id.country_id
+            or self.env.company.country_id
+        )
+        return country.code or None
+
+    @api.depends(
+        "phone",
+        "mobile",
+        "country_id",
+        "parent_id.country_id",
+        "company_id.country_id",
+    )
+    def _compute_ka_phone_normalized(self):
         for partner in self:
-            if not partner.mobile or not partner._ka_is_chinese():
-                continue
-            digits = re.sub(r"[\s\-]", "", partner.mobile)
-            digits = re.sub(r"^(\+86|0086)", "", digits)
-            if not MOBILE_CN.match(digits):
-                raise ValidationError(
+            region = partner._ka_phone_region()
+            partner.ka_phone_normalized = ka_phone.normalize(partner.phone, region)
+            partner.ka_mobile_normalized = ka_phone.normalize(partner.mobile, region)
+
+    @api.model
+    def _ka_phone_domain(self, key):
+        """Partners whose phone or mobile normalises to ``key`` (indexed)."""
+        return [
+            "|",
+            ("ka_phone_normalized", "=", key),
+            ("ka_mobile_normalized", "=", key),
+        ]
+
+    @api.model
+    def _ka_find_by_phone(self, number, region=ka_phone.CN, limit=None):
+        """Partners with this phone or mobile number, however it was typed."""
+        key = ka_phone.normalize(number, region)
+        if not key:
+            return self.browse()
+        return self.search(self._ka_phone_domain(key), limit=limit)
+
+    def _ka_phone_error(self, field, region):
+        """The clear message for a number our rules refuse, or None."""
+        number = self[field]
+        reason = ka_phone.check(number, region, mobile=field == "mobile")
+        if not reason:
+            return None
+        if reason == "mobile":
+            return self.env._(
+                "%(mobile)s is not a valid Chinese mobile number "
+                "(11 digits starting with 13-19).",
+                mobile=number,
+            )
+        return self.env._(
+            "%(number)s is not a valid phone number (%(field)s of %(name)s).",
+            number=number,
+            field=self._fields[field].get_description(self.env)["string"],
+            name=self.display_name,
+        )
+
+    @api.constrains("phone", "mobile", "country_id", "parent_id")
+    def _check_ka_phones(self):
+        """Numbers entered through our screens and import are checked: Chinese
+        rules where the partner is in China, the rules of the number's own
+        country (phonenumbers) for a number with another country code. Records
+        that other modules create (a lead's customer, a partner from an
+        e-mail) are never refused: the check runs only with the context key
+        ``ka_check_phones`` our actions and the import set."""
+        if not self.env.context.get("ka_check_phones"):
+            return
+        for partner in self:
+            region = partner._ka_phone_region()
+            for field in ("mobile", "phone"):
+                message = partner._ka_phone_error(field, region)
+                if message:
+                    raise ValidationError(message)
+
+    @api.onchange("phone", "mobile", "country_id")
+    def _onchange_ka_phones(self):
+        region = self._ka_phone_region()
+        for field in ("mobile", "phone"):
+            message = self._ka_phone_error(field, region)
+            if message:
+                return {
+                    "warning": {
+                        "title": self.env._("Check the phone number"),
+                        "message": message,
+                    }
+                }
+        return None
+
+    # ------------------------------------------------------------------
+    # what users may write
+    # ------------------------------------------------------------------
+    @api.model
+    def _ka_system_fields(self):
+        """Fields only the system writes (the pipeline, the pool, the
+        import): refused to users over any channel. Addons add theirs."""
+        return {
+            "ka_code",
+            "ka_revenue_12m",
+            "ka_revenue_prev_12m",
+            "ka_revenue_change_pct",
+            "ka_margin_12m",
+            "ka_order_count",
+            "ka_first_order_date",
+            "ka_last_order_date",
+            "ka_receivable",
+            "ka_overdue",
+            "ka_rfm_recency",
+            "ka_rfm_frequency",
+            "ka_rfm_monetary",
+            "ka_rfm_segment",
+            "ka_p_alive",
+            "ka_expected_purchases",
+            "ka_clv",
+            "ka_pinyin",
+            "ka_name_key",
+            "ka_phone_normalized",
+            "ka_mobile_normalized",
+            "ka_claim_date",
+            "ka_pool_notice_date",
+            "ka_last_followup_date",
+        }
+
+    def _ka_check_writable(self, vals, creating=False):
+        """Refuse what a user may not write: system figures, and a grade
+        unless key-account manager. The superuser (the pipeline, the pool,
+        sudo() flows) writes them."""
+        if self.env.su:
+            return
+        system = self._ka_system_fields() & set(vals)
+        if system:
+            raise AccessError(
+                self.env._(
+                    "These fields are computed by the system and cannot be "
+                    "changed: %(fields)s",
+                    fields=", ".join(
+                        self._fields[name].get_description(self.env)["string"]
+                        for name in sorted(system)
+                    ),
+                )
+            )
+        grade_fields = {"ka_grade_id", "ka_grade_locked"} & set(vals)
+        if grade_fields and not self.env.user.has_group(
+            "key_account.key_account_group_manager"
+        ):
+            changed = creating or any(
+                (partner.ka_grade_id.id or False) != (vals.get("ka_grade_id") or False)
+                if name == "ka_grade_id"
+                else bool(partner.ka_grade_locked) != bool(vals.get(name))
+                for partner in self
+                for name in grade_fields
+            )
+            if changed:
+                raise AccessError(
                     self.env._(
-                        "%(mobile)s is not a valid Chinese mobile number "
-                        "(11 digits starting with 13-19).",
-                        mobile=partner.mobile,
+                        "Grades are set by the grade rules; only key-account "
+                        "managers can set or lock a grade by hand."
                     )
                 )
 
-    def _ka_is_chinese(self):
-        self.ensure_one()
-        country = self.country_id or self.parent_id.country_id
-        return not country or country.code == "CN"
+    @api.model
+    def _ka_check_sizes(self, vals):
+        """Texts too long for the database get our message, nothing written."""
+        for name, value in vals.items():
+            field = self._fields.get(name)
+            if not isinstance(value, str) or not field:
+                continue
+            if name in ("name", "complete_name"):
+                limit = MAX_NAME
+            elif field.type == "char":
+                limit = MAX_CHAR
+            elif field.type in ("text", "html"):
+                limit = MAX_TEXT
+            else:
+                continue
+            if len(value) > limit:
+                raise ValidationError(
+                    self.env._(
+                        "%(field)s is too long: %(length)s characters, at most "
+                        "%(limit)s.",
+                        field=field.get_description(self.env)["string"],
+                        length=len(value),
+                        limit=limit,
+                    )
+                )
 
     @api.model
     def _ka_normalize_uscc(self, value):
@@ -528,6 +721,11 @@ class ResPartner(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._ka_check_sizes(vals)
+            if not self.env.su:
+                self.browse()._ka_check_writable(
+                    {k: v for k, v in vals.items() if v}, creating=True
+                )
             if vals.get("ka_uscc"):
                 vals["ka_uscc"] = self._ka_normalize_uscc(vals["ka_uscc"])
         partners = super().create(vals_list)
@@ -535,6 +733,8 @@ class ResPartner(models.Model):
         return partners
 
     def write(self, vals):
+        self._ka_check_sizes(vals)
+        self._ka_check_writable(vals)
         if vals.get("ka_uscc"):
             vals["ka_uscc"] = self._ka_normalize_uscc(vals["ka_uscc"])
         old_grades = None
@@ -552,6 +752,7 @@ class ResPartner(models.Model):
                     if old != (vals["ka_grade_id"] or False)
                 ],
                 reason=self.env._("Changed by hand"),
+                chatter=False,
             )
         return res
 
@@ -580,7 +781,7 @@ class ResPartner(models.Model):
             or seq.implementation != "standard"
             or (seq.use_date_range)
         ):
-            for partner in todo:
+            for partner in todo.sudo():
                 partner.ka_code = sequence.next_by_code("key_account.customer_code")
             return
         self.env.cr.execute(

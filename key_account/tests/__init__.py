@@ -12,3 +12,4 @@ from . import test_customer_import
 from . import test_properties
 from . import test_cron_resume
 from . import test_cn_format
+from . import test_vocabulary

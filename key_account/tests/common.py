@@ -2,11 +2,16 @@ from odoo.tests import new_test_user
 
 from odoo.addons.base.tests.common import BaseCommon
 
+# the steps of the nightly pipeline that compute figures, grades and warnings
+REFRESH = ("figures", "rfm", "clv", "grades", "warnings")
+
 
 class KeyAccountCommon(BaseCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # a Chinese company: Chinese numbers without country code are Chinese
+        cls.env.company.country_id = cls.env.ref("base.cn")
         cls.grade_a = cls.env.ref("key_account.grade_a")
         cls.grade_c = cls.env.ref("key_account.grade_c")
         cls.team_east = cls.env["crm.team"].create({"name": "华东测试组"})

@@ -21,7 +21,7 @@ from unittest.mock import patch
 
 from odoo.tests import tagged
 
-from .common import KeyAccountCommon
+from .common import REFRESH, KeyAccountCommon
 
 TODAY = date(2026, 6, 30)
 
@@ -172,10 +172,10 @@ class TestCronResume(KeyAccountCommon):
         self.env.invalidate_all()
 
     def _refresh(self):
-        self.env["key_account.refresh"].refresh_all(TODAY)
+        self.env["key_account.pipeline"]._run(today=TODAY, codes=REFRESH)
 
     def _recycle(self):
-        self.env["key_account.pool"].run_recycle(TODAY)
+        self.env["key_account.pool"]._run_recycle(self.env.company, TODAY)
 
     # ------------------------------------------------------------------
     def test_refresh_interrupted_anywhere_then_rerun(self):

@@ -124,7 +124,7 @@ class TestCustomerImport(KeyAccountCommon):
     def _wizard(self, data, mode="skip", user=None, filename="customers.csv"):
         return (
             self.env["key_account.customer.import"]
-            .with_user(user or self.leader)
+            .with_user(user or self.manager)
             .create(
                 {
                     "file": base64.b64encode(data),
@@ -252,11 +252,19 @@ class TestCustomerImport(KeyAccountCommon):
                 ["团队外有限公司", "", "", "", "", "", "", "", "", "", "ka_sales_w"],
             ]
         )
-        wizard = self._wizard(data)
+        wizard = self._wizard(data, user=self.leader)
         wizard.action_import()
         self.assertEqual(wizard.created_count, 1)
         self.assertEqual(wizard.line_ids.row, 3)
         self.assertIn("not a member of your sales teams", wizard.line_ids.reason)
+        # grades come from the rules: a leader's file may not set them
+        graded = self._csv(
+            [["自定级别有限公司", "", "", "", "", "", "", "", "", "", "ka_sales_b", "A"]]
+        )
+        wizard = self._wizard(graded, user=self.leader)
+        wizard.action_import()
+        self.assertEqual(wizard.created_count, 0)
+        self.assertIn("only key-account managers can set a grade", wizard.line_ids.reason)
         # a key-account manager may give customers to anyone
         wizard = self._wizard(data, user=self.manager)
         wizard.action_import()

@@ -78,8 +78,8 @@ class TestSearchAndDuplicates(KeyAccountCommon):
         order = self._ka_order(dup, product, "2026-01-05")
         invoice = self._ka_invoice(dup, "2026-01-06", 1234)
         dup.ka_grade_id = self.grade_c  # writes a grade history row
-        self.env["key_account.pool"].release(dup, "合并前")
-        self.env["key_account.pool"].claim(dup)
+        self.env["key_account.pool"]._release(dup, "合并前")
+        self.env["key_account.pool"]._claim(dup)
         history = dup.ka_grade_history_ids
         logs = dup.ka_pool_log_ids
         self.assertTrue(history and len(logs) == 2)

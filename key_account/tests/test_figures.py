@@ -2,7 +2,7 @@ from datetime import date, timedelta
 
 from odoo.tests import tagged
 
-from .common import KeyAccountCommon
+from .common import REFRESH, KeyAccountCommon
 
 TODAY = date(2026, 6, 30)
 
@@ -30,7 +30,7 @@ class TestFigures(KeyAccountCommon):
         cls._ka_invoice(contact, TODAY - timedelta(days=30), 20000)
 
     def test_figures_from_posted_invoices_and_confirmed_orders(self):
-        self.env["key_account.refresh"]._refresh_figures(TODAY)
+        self.env["key_account.refresh"]._refresh_figures(self.env.company, TODAY)
         a = self.customer_a
         self.assertEqual(a.ka_revenue_12m, 75000)
         self.assertEqual(a.ka_revenue_prev_12m, 100000)
@@ -50,10 +50,10 @@ class TestFigures(KeyAccountCommon):
     def test_refresh_is_set_wise(self):
         """The number of queries does not depend on the number of customers."""
         refresh = self.env["key_account.refresh"]
-        refresh.refresh_all(TODAY)  # warm the caches
+        self.env["key_account.pipeline"]._run(today=TODAY, codes=REFRESH)  # warm the caches
         cr = self.env.cr
         before = cr.sql_log_count
-        refresh.refresh_all(TODAY)
+        self.env["key_account.pipeline"]._run(today=TODAY, codes=REFRESH)
         small = cr.sql_log_count - before
         for i in range(30):
             customer = self._ka_customer(
@@ -62,15 +62,15 @@ class TestFigures(KeyAccountCommon):
             self._ka_invoice(customer, TODAY - timedelta(days=i + 1), 1000 + i)
         self.env.flush_all()
         before = cr.sql_log_count
-        refresh.refresh_all(TODAY)
+        self.env["key_account.pipeline"]._run(today=TODAY, codes=REFRESH)
         large = cr.sql_log_count - before
         # new customers get a grade (history rows are inserted in one batch)
         self.assertLessEqual(large, small + 12)
 
     def test_rfm_scores_and_segments(self):
         refresh = self.env["key_account.refresh"]
-        refresh._refresh_figures(TODAY)
-        refresh._refresh_rfm(TODAY)
+        refresh._refresh_figures(self.env.company, TODAY)
+        refresh._refresh_rfm(self.env.company, TODAY)
         for partner in self.customer_a | self.customer_b:
             self.assertIn(partner.ka_rfm_recency, range(1, 6))
             self.assertIn(partner.ka_rfm_frequency, range(1, 6))
@@ -93,7 +93,7 @@ class TestClv(KeyAccountCommon):
             for k in range(1 + i % 5):
                 day = today - timedelta(days=stop + k * (10 + i))
                 self._ka_invoice(customer, day, 1000 + 100 * (i % 7) + 10 * k)
-        self.assertTrue(self.env["key_account.refresh"]._refresh_clv(today))
+        self.assertTrue(self.env["key_account.refresh"]._refresh_clv(self.env.company, today))
         alive = customers.mapped("ka_p_alive")
         self.assertTrue(all(0 <= p <= 1 for p in alive))
         self.assertGreater(max(alive), min(alive))
@@ -106,4 +106,4 @@ class TestClv(KeyAccountCommon):
 
     def test_too_few_customers_does_not_fail(self):
         self._ka_invoice(self.customer_a, date.today(), 100)
-        self.assertFalse(self.env["key_account.refresh"]._refresh_clv(date.today()))
+        self.assertFalse(self.env["key_account.refresh"]._refresh_clv(self.env.company, date.today()))

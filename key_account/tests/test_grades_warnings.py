@@ -34,8 +34,8 @@ class TestGradesAndWarnings(KeyAccountCommon):
 
     def _refresh(self):
         refresh = self.env["key_account.refresh"]
-        refresh._refresh_figures(TODAY)
-        self.env["key_account.grade.rule"]._apply_rules()
+        refresh._refresh_figures(self.env.company, TODAY)
+        self.env["key_account.grade.rule"]._apply_rules(self.env.company, TODAY)
 
     def test_first_matching_rule_wins_and_history_is_kept(self):
         self._refresh()
@@ -46,13 +46,13 @@ class TestGradesAndWarnings(KeyAccountCommon):
         self.assertEqual(history.rule_id, self.rule_a)
         self.assertEqual(history.direction, "new")
         # running again changes nothing and records nothing
-        self.env["key_account.grade.rule"]._apply_rules()
+        self.env["key_account.grade.rule"]._apply_rules(self.env.company, TODAY)
         self.assertEqual(len(self.customer_a.ka_grade_history_ids), 1)
 
     def test_downgrade_is_recorded(self):
         self._refresh()
         self.rule_a.domain = "[('ka_revenue_12m', '>=', 90000)]"
-        self.env["key_account.grade.rule"]._apply_rules()
+        self.env["key_account.grade.rule"]._apply_rules(self.env.company, TODAY)
         last = self.customer_a.ka_grade_history_ids[0]
         self.assertEqual(
             (last.old_grade_id, last.new_grade_id, last.direction),
@@ -83,7 +83,7 @@ class TestGradesAndWarnings(KeyAccountCommon):
         )
         self._refresh()
         Rule = self.env["key_account.warning.rule"]
-        opened, closed = Rule._run_rules(TODAY)
+        opened, closed = Rule._run_rules(self.env.company, TODAY)
         self.assertEqual((opened, closed), (1, 0))
         warning = self.customer_b.ka_warning_ids
         self.assertEqual(warning.rule_id, rule)
@@ -94,7 +94,7 @@ class TestGradesAndWarnings(KeyAccountCommon):
         self.assertEqual(activity.user_id, self.sales_b)
         self.assertEqual(activity.res_id, self.customer_b.id)
         # a second run raises nothing twice
-        self.assertEqual(Rule._run_rules(TODAY), (0, 0))
+        self.assertEqual(Rule._run_rules(self.env.company, TODAY), (0, 0))
         self.assertEqual(
             self.env["mail.activity"].search_count(
                 [("res_model", "=", "res.partner"), ("res_id", "=", self.customer_b.id)]
@@ -104,7 +104,7 @@ class TestGradesAndWarnings(KeyAccountCommon):
         # revenue recovers: the warning closes and its activity goes
         self._ka_invoice(self.customer_b, TODAY - timedelta(days=1), 50000)
         self._refresh()
-        self.assertEqual(Rule._run_rules(TODAY), (0, 1))
+        self.assertEqual(Rule._run_rules(self.env.company, TODAY), (0, 1))
         self.assertEqual(warning.state, "closed")
         self.assertFalse(activity.exists())
 
@@ -123,7 +123,7 @@ class TestGradesAndWarnings(KeyAccountCommon):
         Rule.create({"name": "降级", "warning_type": "downgrade", "days": 30})
         self._refresh()
         self.rule_a.domain = "[('ka_revenue_12m', '>=', 90000)]"
-        self.env["key_account.grade.rule"]._apply_rules()
-        self.env["key_account.warning.rule"]._run_rules(TODAY)
+        self.env["key_account.grade.rule"]._apply_rules(self.env.company, TODAY)
+        self.env["key_account.warning.rule"]._run_rules(self.env.company, TODAY)
         kinds = set(self.customer_a.ka_warning_ids.mapped("warning_type"))
         self.assertEqual(kinds, {"no_order", "overdue", "downgrade"})

@@ -56,42 +56,42 @@ class TestPool(KeyAccountCommon):
         self.assertIn(self.customer_pool, pool)
         self.assertIn(own, self.env["res.partner"].search([("ka_in_pool", "=", False)]))
         with self.assertRaisesRegex(UserError, "own companies"):
-            self.pool.with_user(self.sales_a).claim(own)
+            self.pool.with_user(self.sales_a)._claim(own)
 
     def test_cannot_claim_a_customer_with_a_manager(self):
         with self.assertRaisesRegex(UserError, "already has an account manager"):
-            self.pool.with_user(self.sales_b).claim(self.customer_a.sudo())
+            self.pool.with_user(self.sales_b)._claim(self.customer_a.sudo())
 
     def test_claim_limit_per_salesperson(self):
         extra = self.env["res.partner"]
         for i in range(2):
             extra |= self._ka_customer(f"公海{i}号有限公司", False, False)
         # sales_a holds 1, the limit is 3: two more are fine, a third is not
-        self.pool.with_user(self.sales_a).claim(extra)
+        self.pool.with_user(self.sales_a)._claim(extra)
         with self.assertRaisesRegex(UserError, "limit"):
-            self.pool.with_user(self.sales_a).claim(self.customer_pool)
+            self.pool.with_user(self.sales_a)._claim(self.customer_pool)
         self.assertFalse(self.customer_pool.user_id)
 
     def test_release_needs_a_reason_and_blocks_reclaim(self):
         Pool = self.pool.with_user(self.sales_a)
         with self.assertRaises(UserError):
-            Pool.release(self.customer_a, "  ")
-        Pool.release(self.customer_a, "客户已转向竞争对手")
+            Pool._release(self.customer_a, "  ")
+        Pool._release(self.customer_a, "客户已转向竞争对手")
         self.assertFalse(self.customer_a.user_id)
         self.assertEqual(
             self.customer_a.ka_pool_log_ids[0].reason, "客户已转向竞争对手"
         )
         with self.assertRaisesRegex(UserError, "cannot claim it again"):
-            Pool.claim(self.customer_a)
+            Pool._claim(self.customer_a)
         # someone else may
-        self.pool.with_user(self.sales_b).claim(self.customer_a)
+        self.pool.with_user(self.sales_b)._claim(self.customer_a)
         self.assertEqual(self.customer_a.user_id, self.sales_b)
 
     def test_salesperson_cannot_release_or_assign_others(self):
         with self.assertRaises(AccessError):
-            self.pool.with_user(self.sales_a).release(self.customer_b, "不要了")
+            self.pool.with_user(self.sales_a)._release(self.customer_b, "不要了")
         with self.assertRaises(AccessError):
-            self.pool.with_user(self.sales_a).assign(self.customer_pool, self.sales_a)
+            self.pool.with_user(self.sales_a)._assign(self.customer_pool, self.sales_a)
 
     def test_leader_assigns(self):
         wizard = (
@@ -117,7 +117,7 @@ class TestPool(KeyAccountCommon):
         claimed.ka_claim_date = today - timedelta(days=55)
         # the pool customer of another team is not concerned
         self.customer_west.ka_claim_date = today
-        notices, recycled = self.pool.run_recycle(today)
+        notices, recycled = self.pool._run_recycle(self.env.company, today)
         self.assertEqual((notices, recycled), (1, 0))
         activity = self.env["mail.activity"].search(
             [("res_model", "=", "res.partner"), ("res_id", "=", claimed.id)]
@@ -125,33 +125,33 @@ class TestPool(KeyAccountCommon):
         self.assertEqual(activity.user_id, self.sales_a)
         self.assertEqual(activity.date_deadline, today + timedelta(days=5))
         # run twice: no second notice
-        self.assertEqual(self.pool.run_recycle(today), (0, 0))
+        self.assertEqual(self.pool._run_recycle(self.env.company, today), (0, 0))
         # a follow-up done resets the clock
         activity.action_feedback("电话沟通，客户有新需求")
-        self.assertEqual(self.pool.run_recycle(today + timedelta(days=6)), (0, 0))
+        self.assertEqual(self.pool._run_recycle(self.env.company, today + timedelta(days=6)), (0, 0))
         self.assertEqual(claimed.ka_last_followup_date, today)
         # 61 days without follow-up: back in the pool, once; customer_b of the
         # same team had no follow-up since its creation and goes back too
         later = today + timedelta(days=61)
-        self.assertEqual(self.pool.run_recycle(later), (0, 2))
+        self.assertEqual(self.pool._run_recycle(self.env.company, later), (0, 2))
         self.assertTrue(claimed.ka_in_pool)
         self.assertTrue(self.customer_b.ka_in_pool)
         self.assertEqual(self.customer_west.user_id, self.sales_west)
         self.assertEqual(claimed.ka_pool_log_ids[0].action, "recycle")
-        self.assertEqual(self.pool.run_recycle(later), (0, 0))
+        self.assertEqual(self.pool._run_recycle(self.env.company, later), (0, 0))
 
     def test_recycle_queries_do_not_grow(self):
         today = date.today()
-        self.pool.run_recycle(today)
+        self.pool._run_recycle(self.env.company, today)
         cr = self.env.cr
         before = cr.sql_log_count
-        self.pool.run_recycle(today)
+        self.pool._run_recycle(self.env.company, today)
         few = cr.sql_log_count - before
         for i in range(25):
             self._ka_customer(f"批量{i}有限公司", self.sales_b, self.team_east)
         self.env.flush_all()
         before = cr.sql_log_count
-        self.pool.run_recycle(today)
+        self.pool._run_recycle(self.env.company, today)
         self.assertEqual(cr.sql_log_count - before, few)
 
 
@@ -192,7 +192,7 @@ class TestConcurrentClaims(BaseCase):
 
     def _claim(self, cr, uid):
         env = api.Environment(cr, uid, {})
-        env["key_account.pool"].claim(env["res.partner"].browse(self.partner_id))
+        env["key_account.pool"]._claim(env["res.partner"].browse(self.partner_id))
 
     def test_only_one_claim_wins(self):
         first, second = self.user_ids
@@ -304,7 +304,7 @@ class TestManyConcurrentClaims(BaseCase):
                 cr.transaction = api.Transaction(self.registry)
                 env = api.Environment(cr, uid, {"lang": lang})
                 try:
-                    env["key_account.pool"].claim(env["res.partner"].browse(pid))
+                    env["key_account.pool"]._claim(env["res.partner"].browse(pid))
                 except UserError as error:
                     cr.rollback()
                     outcomes.append(

@@ -4,6 +4,7 @@ Chinese formats. Examples are few and derandomised so the suite stays fast
 and repeatable; each test logs how many examples it ran."""
 
 import logging
+from datetime import date
 import math
 import os
 import tempfile
@@ -83,8 +84,13 @@ class Counter:
 @tagged("post_install", "-at_install")
 class TestIdentifierProperties(KeyAccountCommon):
     def _create(self, **vals):
+        # as our screens and the import create them: phone numbers checked
         with self.env.cr.savepoint():
-            return self.env["res.partner"].create({"name": "属性测试公司", **vals})
+            return (
+                self.env["res.partner"]
+                .with_context(ka_check_phones=True)
+                .create({"name": "属性测试公司", **vals})
+            )
 
     def test_valid_uscc_accepted(self):
         ran = Counter()
@@ -227,7 +233,7 @@ class TestGradeRuleProperties(KeyAccountCommon):
                 with self.assertNoLogs(
                     "odoo.addons.key_account.models.key_account_grade_rule", "WARNING"
                 ):
-                    Rule._apply_rules()
+                    Rule._apply_rules(self.env.company, date.today())
                 rule.active = False
 
         # Odoo warns about some random terms (= with a list): expected here
@@ -255,7 +261,7 @@ class TestGradeRuleProperties(KeyAccountCommon):
             ("[('gone_field', '=', 1)]", broken.id),
         )
         broken.invalidate_recordset()
-        Rule._apply_rules()
+        Rule._apply_rules(self.env.company, date.today())
         self.assertEqual(self.customer_b.ka_grade_id, self.grade_c)
 
 

@@ -28,7 +28,7 @@ class TestReports(KeyAccountCommon):
         ):
             cls._ka_invoice(partner, TODAY - timedelta(days=40), amount)
         cls._ka_order(cls.customer_a, product, TODAY - timedelta(days=40), qty=2)
-        cls.env["key_account.refresh"]._refresh_figures(TODAY)
+        cls.env["key_account.refresh"]._refresh_figures(cls.env.company, TODAY)
 
     def _report(self, user, model="key_account.report"):
         return (

@@ -13,7 +13,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import email_normalize
 
-from ..lib import cn_format
+from ..lib import phone as ka_phone
+from ..models.res_partner import MAX_CHAR, MAX_NAME
 
 _logger = logging.getLogger(__name__)
 
@@ -330,6 +331,9 @@ class KeyAccountCustomerImport(models.TransientModel):
             "types": self._selection_map("ka_customer_type"),
             "sources": self._selection_map("ka_source"),
             "first_row_of_uscc": {},
+            "may_grade": self.env.user.has_group(
+                "key_account.key_account_group_manager"
+            ),
         }
         checks = (
             self._check_name,
@@ -357,10 +361,18 @@ class KeyAccountCustomerImport(models.TransientModel):
         return values, errors
 
     def _check_name(self, rec, vals, bad, ctx):
-        if not rec.get("name"):
+        name = rec.get("name")
+        if not name:
             bad.append(("name", "", self.env._("the customer name is missing")))
+        elif len(name) > MAX_NAME:
+            why = self.env._(
+                "the name has %(length)s characters, at most %(limit)s",
+                length=len(name),
+                limit=MAX_NAME,
+            )
+            bad.append(("name", name[:50] + "…", why))
         else:
-            vals["name"] = rec["name"]
+            vals["name"] = name
 
     def _check_uscc(self, rec, vals, bad, ctx):
         uscc = rec.get("uscc")
@@ -395,24 +407,43 @@ class KeyAccountCustomerImport(models.TransientModel):
             vals["ka_uscc"] = uscc
 
     def _check_phones(self, rec, vals, bad, ctx):
-        if rec.get("phone"):
-            if not cn_format.parse_phone(rec["phone"]):
-                why = self.env._(
-                    "not a Chinese phone number (a landline needs its area code, "
-                    "e.g. 010-12345678)"
-                )
-                bad.append(("phone", rec["phone"], why))
+        # the file's customers are where our company is (China by default);
+        # a number with another country code follows that country's rules
+        region = self.env.company.country_id.code or ka_phone.CN
+        reasons = {
+            "format": self.env._(
+                "not a Chinese phone number (a landline needs its area code, "
+                "e.g. 010-12345678)"
+            ),
+            "mobile": self.env._(
+                "not a Chinese mobile number (11 digits starting with 13-19)"
+            ),
+        }
+        for key in ("phone", "mobile"):
+            number = rec.get(key)
+            if not number:
+                continue
+            phone = ka_phone.parse(number, region)
+            reason = ka_phone.check(number, region, mobile=key == "mobile")
+            if not reason and (not phone or not phone.valid):
+                reason = "invalid"
+            if reason:
+                shown = number if len(number) <= 50 else number[:50] + "…"
+                if reason == "invalid" and phone and phone.country_code not in (
+                    0,
+                    ka_phone.CN_CODE,
+                ):
+                    why = self.env._(
+                        "not a valid phone number of its country (+%(code)s)",
+                        code=phone.country_code,
+                    )
+                elif reason == "mobile":
+                    why = reasons["mobile"]
+                else:
+                    why = reasons["format"]
+                bad.append((key, shown, why))
             else:
-                vals["phone"] = cn_format.phone_display(rec["phone"])
-        if rec.get("mobile"):
-            parsed = cn_format.parse_phone(rec["mobile"])
-            if not parsed or parsed[0] != "mobile":
-                why = self.env._(
-                    "not a Chinese mobile number (11 digits starting with 13-19)"
-                )
-                bad.append(("mobile", rec["mobile"], why))
-            else:
-                vals["mobile"] = cn_format.phone_display(rec["mobile"])
+                vals[key] = ka_phone.display(number, region)
 
     def _check_email(self, rec, vals, bad, ctx):
         if rec.get("email"):
@@ -496,6 +527,12 @@ class KeyAccountCustomerImport(models.TransientModel):
             grade = ctx["look"]["grades"].get(rec["grade"].upper())
             if not grade:
                 bad.append(("grade", rec["grade"], self.env._("unknown grade code")))
+            elif not ctx["may_grade"]:
+                why = self.env._(
+                    "only key-account managers can set a grade; leave the "
+                    "column empty and the grade rules will set it"
+                )
+                bad.append(("grade", rec["grade"], why))
             else:
                 vals["ka_grade_id"] = grade
 
@@ -529,7 +566,16 @@ class KeyAccountCustomerImport(models.TransientModel):
             ("wechat", "ka_wechat"),
             ("fax", "ka_fax"),
         ):
-            if rec.get(key):
+            if not rec.get(key):
+                continue
+            if len(rec[key]) > MAX_CHAR:
+                why = self.env._(
+                    "the text has %(length)s characters, at most %(limit)s",
+                    length=len(rec[key]),
+                    limit=MAX_CHAR,
+                )
+                bad.append((key, rec[key][:50] + "…", why))
+            else:
                 vals[field_name] = rec[key]
 
     @api.model
@@ -576,6 +622,7 @@ class KeyAccountCustomerImport(models.TransientModel):
         if errors and self.mode == "all_or_nothing":
             return {"rows": len(records), "created": created, "errors": errors}
         Partner = self.env["res.partner"].with_context(
+            ka_check_phones=True,
             tracking_disable=True,
             mail_create_nolog=True,
             mail_create_nosubscribe=True,
@@ -620,9 +667,9 @@ class KeyAccountCustomerImport(models.TransientModel):
                     partner = Partner.create([vals])
                     self.env.flush_all()
                 partners |= partner
-            except (UserError, ValidationError) as error:
+            except (UserError, ValidationError, AccessError) as error:
                 self.env.invalidate_all()
-                message = error.args[0]
+                errors.append((row, "", vals.get("name", ""), str(error.args[0])))
             except Exception:  # reported as the row's reason, logged
                 self.env.invalidate_all()
                 _logger.info("key_account import: row %s refused", row, exc_info=True)

@@ -38,9 +38,9 @@ class KeyAccountPoolWizard(models.TransientModel):
         self.ensure_one()
         pool = self.env["key_account.pool"]
         if self.mode == "release":
-            pool.release(self.partner_ids, self.reason)
+            pool._release(self.partner_ids, self.reason)
         else:
             if not self.user_id:
                 raise UserError(self.env._("Choose the new account manager."))
-            pool.assign(self.partner_ids, self.user_id, self.reason)
+            pool._assign(self.partner_ids, self.user_id, self.reason)
         return {"type": "ir.actions.act_window_close"}

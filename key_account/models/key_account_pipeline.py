@@ -1,0 +1,172 @@
+import logging
+import time
+
+from odoo import api, models
+from odoo.exceptions import AccessError
+
+_logger = logging.getLogger(__name__)
+
+
+class KeyAccountPipeline(models.AbstractModel):
+    """The nightly pipeline: one ordered list of steps, run per company with
+    the company's business day.
+
+    Each step is a private method ``_step_<code>(company, today)`` of this
+    model returning the number of rows it changed. Addons add steps by
+    inheriting this model: they extend :meth:`_steps` with ``super()`` and
+    define their ``_step_*`` method; they never override another addon's
+    step. Every step is set-wise and idempotent: run twice, it changes
+    nothing the second time; interrupted, the next run completes it.
+    """
+
+    _name = "key_account.pipeline"
+    _description = "Key-Account Nightly Pipeline"
+
+    @api.model
+    def _steps(self):
+        """(sequence, code) of the steps, in the order they run."""
+        return [
+            (10, "figures"),
+            (30, "rfm"),
+            (40, "clv"),
+            (50, "grades"),
+            (60, "warnings"),
+            (70, "pool"),
+        ]
+
+    @api.model
+    def _step_names(self):
+        return {
+            "figures": self.env._("Figures from invoices, orders and receivables"),
+            "rfm": self.env._("RFM scores"),
+            "clv": self.env._("Customer lifetime value"),
+            "grades": self.env._("Grades by the grade rules"),
+            "warnings": self.env._("Warnings"),
+            "pool": self.env._("Public pool notices and recycling"),
+        }
+
+    # ------------------------------------------------------------------
+    # the steps of key_account
+    # ------------------------------------------------------------------
+    @api.model
+    def _step_figures(self, company, today):
+        return self.env["key_account.refresh"]._refresh_figures(company, today)
+
+    @api.model
+    def _step_rfm(self, company, today):
+        return self.env["key_account.refresh"]._refresh_rfm(company, today)
+
+    @api.model
+    def _step_clv(self, company, today):
+        return self.env["key_account.refresh"]._refresh_clv(company, today)
+
+    @api.model
+    def _step_grades(self, company, today):
+        return self.env["key_account.grade.rule"]._apply_rules(company, today)
+
+    @api.model
+    def _step_warnings(self, company, today):
+        opened, closed = self.env["key_account.warning.rule"]._run_rules(
+            company, today
+        )
+        return opened + closed
+
+    @api.model
+    def _step_pool(self, company, today):
+        notices, recycled = self.env["key_account.pool"]._run_recycle(company, today)
+        return notices + recycled
+
+    @api.model
+    def _run(self, companies=None, today=None, codes=None, commit=False):
+        """Run the steps (all, or those in ``codes``) for every company.
+
+        ``today``: the business day to compute for (each company's own day by
+        default). With ``commit`` (the cron), each step is committed when it
+        ends and a failing step is logged and rolled back without stopping
+        the others; otherwise an error propagates. Returns one dict per step
+        and company: company, step, rows, seconds, error.
+        """
+        companies = companies or self.env["res.company"].sudo().search(
+            [], order="sequence, id"
+        )
+        steps = sorted(self._steps())
+        if codes:
+            steps = [step for step in steps if step[1] in codes]
+        report = []
+        for company in companies:
+            day = today or company._ka_today()
+            step_env = self.with_company(company).with_context(
+                ka_today=day, ka_company_id=company.id
+            )
+            for _sequence, code in steps:
+                start = time.perf_counter()
+                error = False
+                rows = 0
+                try:
+                    if commit:
+                        with self.env.cr.savepoint():
+                            rows = getattr(step_env, f"_step_{code}")(company, day)
+                    else:
+                        rows = getattr(step_env, f"_step_{code}")(company, day)
+                except Exception as exc:
+                    if not commit:
+                        raise
+                    error = str(exc)
+                    _logger.exception(
+                        "key_account pipeline: step %s of %s failed", code, company.name
+                    )
+                seconds = time.perf_counter() - start
+                if commit:
+                    self.env.cr.commit()
+                report.append(
+                    {
+                        "company": company.id,
+                        "step": code,
+                        "rows": int(rows or 0),
+                        "seconds": round(seconds, 3),
+                        "error": error,
+                    }
+                )
+                _logger.info(
+                    "key_account pipeline: %s, %s (%s): %s rows in %.2f s%s",
+                    company.name,
+                    code,
+                    day,
+                    int(rows or 0),
+                    seconds,
+                    " FAILED" if error else "",
+                )
+        return report
+
+    @api.model
+    def _cron_run(self):
+        self.sudo()._run(commit=not self.env.registry.in_test_mode())
+
+    @api.model
+    def action_run(self):
+        """The button of the customer list: key-account managers only."""
+        if not self.env.user.has_group("key_account.key_account_group_manager"):
+            raise AccessError(
+                self.env._("Only key-account managers can run the nightly pipeline.")
+            )
+        report = self.sudo()._run(companies=self.env.companies)
+        names = self._step_names()
+        lines = [
+            self.env._(
+                "%(step)s: %(rows)s in %(seconds)s s",
+                step=names.get(item["step"], item["step"]),
+                rows=item["rows"],
+                seconds=item["seconds"],
+            )
+            for item in report
+        ]
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "title": self.env._("Figures, grades and warnings are up to date."),
+                "message": "\n".join(lines),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
