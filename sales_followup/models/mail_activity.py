@@ -4,6 +4,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..lib.system_fields import check_system_fields
 from .sales_followup_visit_plan import business_today
 
 _logger = logging.getLogger(__name__)
@@ -18,6 +19,16 @@ class MailActivity(models.Model):
         readonly=True,
         help="The assigned user got the reminder before the deadline.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # set by the nightly reminder run (with SQL), never by hand
+        check_system_fields(self, {"sf_reminded"}, vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_system_fields(self, {"sf_reminded"}, [vals])
+        return super().write(vals)
 
     @api.model
     def _cron_sf_activity_reminders(self):

@@ -2,14 +2,18 @@ import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
+from ..lib.system_fields import check_system_fields
 from .sales_followup_visit_plan import business_today
 
 _logger = logging.getLogger(__name__)
 
 PARAM_PERIOD = "sales_followup.followup_period_days"
 DEFAULT_PERIOD_DAYS = 30
+# set by the nightly follow-up policy check (with SQL), never by hand
+SF_SYSTEM_FIELDS = frozenset({"sf_followup_overdue", "sf_followup_notice_date"})
 
 
 class ResPartner(models.Model):
@@ -56,7 +60,43 @@ class ResPartner(models.Model):
         for partner in self:
             partner.sf_visit_plan_count = counts.get(partner, 0)
 
+    @api.model
+    def _ka_system_fields(self):
+        """key_account's hook: the partner fields refused to users' writes."""
+        parent = super()
+        # key_account may not offer the hook yet: then nothing to extend
+        names = (
+            parent._ka_system_fields()
+            if hasattr(parent, "_ka_system_fields")
+            else set()
+        )
+        return set(names) | SF_SYSTEM_FIELDS
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # until key_account refuses _ka_system_fields() itself (then this
+        # check only repeats it)
+        check_system_fields(self, SF_SYSTEM_FIELDS, vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_system_fields(self, SF_SYSTEM_FIELDS, [vals])
+        return super().write(vals)
+
     def action_sf_view_visit_plans(self):
+        """Smart button of the customer form: its visits, for the users of
+        key accounts who may read the customer (the visits are then read
+        under their own access rules)."""
+        if not self.env.su and not self.env.user.has_group(
+            "key_account.key_account_group_user"
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only salespeople, team leaders and key-account managers can "
+                    "open the visits of a customer."
+                )
+            )
+        self.check_access("read")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "sales_followup.sales_followup_visit_plan_action"

@@ -5,6 +5,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..lib.system_fields import check_system_fields
 from .sales_followup_care_occasion import occurrences
 from .sales_followup_visit_plan import business_midnight_utc, business_today
 
@@ -14,6 +15,19 @@ PARAM_BIRTHDAY_DAYS = "sales_followup.birthday_days_before"
 DEFAULT_BIRTHDAY_DAYS = 3
 PARAM_BIRTHDAY_GREETING = "sales_followup.birthday_greeting"
 GREETING_HOUR = 9
+# what the nightly run generates: a reminder is its log, never made by hand
+SYSTEM_FIELDS = frozenset(
+    {
+        "partner_id",
+        "commercial_partner_id",
+        "kind",
+        "occasion_id",
+        "key",
+        "occasion_date",
+        "user_id",
+        "activity_id",
+    }
+)
 
 
 class SalesFollowupCareReminder(models.Model):
@@ -74,6 +88,15 @@ class SalesFollowupCareReminder(models.Model):
             reminder.display_name = (
                 f"{reminder.partner_id.display_name} {reminder.occasion_date}"
             )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_system_fields(self, SYSTEM_FIELDS, vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_system_fields(self, SYSTEM_FIELDS, [vals])
+        return super().write(vals)
 
     # ------------------------------------------------------------------
     # nightly run

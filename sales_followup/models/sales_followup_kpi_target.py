@@ -4,9 +4,10 @@ from dateutil.relativedelta import relativedelta
 from lxml import etree
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
+from ..lib.system_fields import check_system_fields
 from .sales_followup_visit_plan import business_today, business_tz
 
 RATE_CAP = 150.0  # achievement above 150 % of the target earns no more
@@ -16,6 +17,10 @@ WEIGHT_FIELDS = tuple(f"weight_{m}" for m in MEASURES)
 ACTUAL_FIELDS = tuple(f"actual_{m}" for m in MEASURES)
 RATE_FIELDS = tuple(f"rate_{m}" for m in MEASURES)
 CRON_LOOKBACK_DAYS = 45
+# computed by the system (nightly run, Compute button), never by hand
+SYSTEM_FIELDS = frozenset(
+    {*ACTUAL_FIELDS, *RATE_FIELDS, "score", "rank", "compute_date"}
+)
 
 
 def period_bounds(period_type, start):
@@ -225,11 +230,13 @@ class SalesFollowupKpiTarget(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_system_fields(self, SYSTEM_FIELDS, vals_list)
         targets = super().create(vals_list)
         targets._update_ranks()
         return targets
 
     def write(self, vals):
+        check_system_fields(self, SYSTEM_FIELDS, [vals])
         res = super().write(vals)
         if {"team_id", "period_type", "period_start", "company_id"}.intersection(
             vals
@@ -251,7 +258,17 @@ class SalesFollowupKpiTarget(models.Model):
         return result
 
     def action_compute_actuals(self):
-        """Button of the list and form: recompute the selected targets."""
+        """Button of the list and form: recompute the selected targets.
+        Team leaders and key-account managers, on the targets they may write
+        (the figures are then written with SQL, past the access rules)."""
+        if not self.env.su and not self.env.user.has_group(
+            "key_account.key_account_group_leader"
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only team leaders and key-account managers can compute the KPIs."
+                )
+            )
         self.check_access("write")
         self._compute_actuals()
         return True

@@ -5,8 +5,10 @@ from datetime import datetime, time, timedelta
 import pytz
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
+
+from ..lib.system_fields import check_system_fields
 
 _logger = logging.getLogger(__name__)
 
@@ -17,6 +19,24 @@ PARAM_LEAD = "sales_followup.visit_plan_lead_days"
 DEFAULT_RADIUS_M = 500.0
 DEFAULT_LEAD_DAYS = 7
 PLAN_HOUR = 9  # generated visits are planned at 09:00 local time
+# set by the check-in flow and the nightly run, never by hand
+SYSTEM_FIELDS = frozenset(
+    {
+        "origin",
+        "checkin_date",
+        "checkin_latitude",
+        "checkin_longitude",
+        "checkin_accuracy",
+        "checkin_located",
+        "checkin_distance",
+        "checkin_far",
+        "checkout_date",
+        "checkout_latitude",
+        "checkout_longitude",
+        "checkout_accuracy",
+        "duration",
+    }
+)
 
 
 def haversine_m(lat1, lon1, lat2, lon2):
@@ -253,6 +273,7 @@ class SalesFollowupVisitPlan(models.Model):
             else:
                 plan.duration = 0.0
 
+    @api.private
     def init(self):
         # at most one open generated plan per customer, whatever the cron does
         self.env.cr.execute(
@@ -265,6 +286,7 @@ class SalesFollowupVisitPlan(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_system_values(vals_list)
         partner_ids = {
             vals["partner_id"] for vals in vals_list if vals.get("partner_id")
         }
@@ -278,16 +300,45 @@ class SalesFollowupVisitPlan(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        self._check_system_values([vals])
         if vals.get("partner_id"):
             partner = self.env["res.partner"].browse(vals["partner_id"])
             vals["partner_id"] = partner.commercial_partner_id.id
         return super().write(vals)
+
+    def _check_system_values(self, vals_list):
+        """The check-in figures, the origin and the missed state are the
+        system's: refused to users (the flows write them in superuser mode
+        or with SQL)."""
+        check_system_fields(self, SYSTEM_FIELDS, vals_list)
+        if not self.env.su and any(vals.get("state") == "missed" for vals in vals_list):
+            raise AccessError(
+                self.env._(
+                    "Only the nightly run marks a visit as missed: it cannot be "
+                    "set by hand."
+                )
+            )
+
+    def _check_caller(self):
+        """First step of every button: the caller is a salesperson, a team
+        leader or a key-account manager, and may write these visits."""
+        if not self.env.su and not self.env.user.has_group(
+            "key_account.key_account_group_user"
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only salespeople, team leaders and key-account managers can "
+                    "check in, close or plan visits."
+                )
+            )
+        self.check_access("write")
 
     # ------------------------------------------------------------------
     # actions
     # ------------------------------------------------------------------
     def action_check_in(self, latitude=None, longitude=None, accuracy=None):
         """Check in now, with the position the browser gave (if the user agreed)."""
+        self._check_caller()
         self.ensure_one()
         latitude, longitude, accuracy = self._as_numbers(latitude, longitude, accuracy)
         if self.state not in ("planned", "missed"):
@@ -313,7 +364,9 @@ class SalesFollowupVisitPlan(models.Model):
             )
             vals["checkin_distance"] = distance
             vals["checkin_far"] = distance > self._checkin_radius()
-        self.write(vals)
+        # the figures are the system's: written in superuser mode, once the
+        # caller is checked (the author of the change stays the caller)
+        self.sudo().write(vals)
         if self.checkin_far:
             self.message_post(
                 body=self.env._(
@@ -327,6 +380,7 @@ class SalesFollowupVisitPlan(models.Model):
 
     def action_check_out(self, latitude=None, longitude=None, accuracy=None):
         """Check out now and close the visit."""
+        self._check_caller()
         self.ensure_one()
         latitude, longitude, accuracy = self._as_numbers(latitude, longitude, accuracy)
         if not self.checkin_date:
@@ -334,7 +388,7 @@ class SalesFollowupVisitPlan(models.Model):
         if self.checkout_date:
             raise UserError(self.env._("This visit is already checked out."))
         located = self._check_position(latitude, longitude)
-        self.write(
+        self.sudo().write(
             {
                 "checkout_date": fields.Datetime.now(),
                 "checkout_latitude": latitude if located else 0.0,
@@ -346,6 +400,7 @@ class SalesFollowupVisitPlan(models.Model):
 
     def action_set_customer_location(self):
         """The customer had no stored location: take the check-in's."""
+        self._check_caller()
         self.ensure_one()
         if not self.checkin_located:
             raise UserError(self.env._("This visit has no check-in position."))
@@ -355,15 +410,17 @@ class SalesFollowupVisitPlan(models.Model):
                 "partner_longitude": self.checkin_longitude,
             }
         )
-        self.write({"checkin_distance": 0.0, "checkin_far": False})
+        self.sudo().write({"checkin_distance": 0.0, "checkin_far": False})
         return True
 
     def action_done(self):
+        self._check_caller()
         self.write({"state": "done"})
         self._create_next_step_activities()
         return True
 
     def action_cancel(self):
+        self._check_caller()
         self.filtered(lambda p: p.state in ("planned", "missed")).write(
             {"state": "cancelled"}
         )
@@ -371,6 +428,7 @@ class SalesFollowupVisitPlan(models.Model):
 
     def action_reset(self):
         """Plan a cancelled or missed visit again (not one already checked in)."""
+        self._check_caller()
         self.filtered(
             lambda p: p.state in ("cancelled", "missed") and not p.checkin_date
         ).write({"state": "planned"})
