@@ -23,8 +23,8 @@ time.tzset()
 
 
 def patch_make_suite():
-    from odoo.tests import loader  # noqa: PLC0415
-    from odoo.tests.suite import OdooSuite  # noqa: PLC0415
+    from odoo.tests import loader
+    from odoo.tests.suite import OdooSuite
 
     make_suite = loader.make_suite
 
@@ -44,7 +44,7 @@ def main():
     odoo_bin = os.path.abspath(sys.argv[1])
     sys.argv = [odoo_bin, *sys.argv[2:]]
     sys.path.insert(0, os.path.dirname(odoo_bin))
-    from odoo.service import server  # noqa: PLC0415
+    from odoo.service import server
 
     preload_registries = server.preload_registries
 

@@ -16,9 +16,7 @@ import re
 import sys
 from datetime import datetime
 
-LINE = re.compile(
-    r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d),\d+ \d+ (\w+) \S+ (\S+): (.*)$"
-)
+LINE = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d),\d+ \d+ (\w+) \S+ (\S+): (.*)$")
 MODULE = re.compile(r"odoo\.addons\.(\w+)\.tests")
 START = re.compile(r"^Starting (\S+) \.\.\.$")
 FAIL = re.compile(r"^(?:FAIL|ERROR): (.*)$")
@@ -30,114 +28,134 @@ EXCEPTION = re.compile(r"^[\w.]*(Error|Exception|Failure|Warning|Interrupt|Exit)
 MACHINERY = ("/unittest/", "/odoo/tests/", "/contextlib.py", "/odoo/api.py")
 
 
-def parse(path):
-    modules = {}  # name -> {"run", "failed": {test: (message, frame)}, "skipped", "seconds"}
-    order = []
-    current = None  # (module, started_at) of the module running
-    failure = None  # (module, test, traceback lines) being read
-    last_time = None
-
-    def mod(name):
-        if name not in modules:
-            modules[name] = {"run": 0, "failed": {}, "skipped": set(), "seconds": 0.0}
-            order.append(name)
-        return modules[name]
-
-    def close_failure():
-        if failure:
-            name, test, lines = failure
-            message, frame = "", ""
-            for line in lines:
-                match = FRAME.match(line)
-                if match and not any(m in match.group(1) for m in MACHINERY):
-                    frame = f"{match.group(1)}:{match.group(2)} in {match.group(3)}"
-            for line in reversed(lines):  # the last exception line, else the last line
-                if EXCEPTION.match(line):
-                    message = line.strip()
-                    break
-                message = message or line.strip()
-            mod(name)["failed"].setdefault(test, (message[:300], frame))
-
-    with open(path, encoding="utf-8", errors="replace") as log:
-        for raw in log:
-            line = raw.rstrip("\n")
-            match = LINE.match(line)
-            if not match:
-                if failure:
-                    failure[2].append(line)
-                continue
-            close_failure()
-            failure = None
-            stamp, level, logger, message = match.groups()
-            message = message.strip()
-            last_time = datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S")
-            found = MODULE.match(logger)
-            start = START.match(message)
-            if start and found:
-                name = found.group(1)
-                if current and current[0] != name:
-                    mod(current[0])["seconds"] += (last_time - current[1]).total_seconds()
-                    current = None
-                if not current:
-                    current = (name, last_time)
-                mod(name)["run"] += 1
-                continue
-            skip = SKIP.match(message)
-            if skip and found:
-                mod(found.group(1))["skipped"].add(skip.group(1))
-                continue
-            fail = FAIL.match(message)
-            if fail and level in ("ERROR", "CRITICAL"):
-                desc = fail.group(1)
-                holder = HOLDER.match(desc)
-                if holder:  # setUpClass (odoo.addons.crm.tests.test_x.TestY)
-                    name = holder.group(3)
-                    test = f"{holder.group(2).rsplit('.', 1)[-1]}.{holder.group(1)}"
-                elif found:
-                    name = found.group(1)
-                    sub = SUBTEST.match(desc)
-                    test = sub.group(1) if sub else desc.split()[0]
-                else:
-                    continue
-                failure = (name, test, [])
-            if "odoo.tests.stats" in logger or "post-tests in" in message:
-                if current:
-                    mod(current[0])["seconds"] += (last_time - current[1]).total_seconds()
-                    current = None
-    close_failure()
-    if current and last_time:
-        mod(current[0])["seconds"] += (last_time - current[1]).total_seconds()
-    return order, modules
+class Module:
+    def __init__(self):
+        self.run = 0
+        self.failed = {}  # test -> (exception line, innermost frame)
+        self.skipped = set()
+        self.seconds = 0.0
 
 
-def main(path, mode=None):
-    order, modules = parse(path)
-    if mode == "--totals":
-        run = sum(m["run"] for m in modules.values())
-        failed = sum(len(m["failed"]) for m in modules.values())
-        skipped = sum(len(m["skipped"]) for m in modules.values())
-        print(max(run - failed - skipped, 0), failed, skipped)
-        return
-    if mode == "--failing":
-        for name in order:
-            for test in sorted(modules[name]["failed"]):
-                print(f"{name}:{test}")
-        return
-    total = [0, 0, 0, 0.0]
-    print(f"{'module':<28}{'tests':>7}{'passed':>8}{'failed':>8}{'skipped':>9}{'seconds':>9}")
-    for name in order:
-        m = modules[name]
-        failed, skipped = len(m["failed"]), len(m["skipped"])
-        passed = max(m["run"] - failed - skipped, 0)
-        total = [total[0] + m["run"], total[1] + passed, total[2] + failed, total[3] + m["seconds"]]
-        print(f"{name:<28}{m['run']:>7}{passed:>8}{failed:>8}{skipped:>9}{m['seconds']:>9.0f}")
-    skipped_total = sum(len(m["skipped"]) for m in modules.values())
-    print(f"{'total':<28}{total[0]:>7}{total[1]:>8}{total[2]:>8}{skipped_total:>9}{total[3]:>9.0f}")
-    for name in order:
-        for test, (message, frame) in sorted(modules[name]["failed"].items()):
+def describe(lines):
+    """(exception line, innermost frame outside the test machinery) of a traceback."""
+    message, frame = "", ""
+    for line in lines:
+        match = FRAME.match(line)
+        if match and not any(m in match.group(1) for m in MACHINERY):
+            frame = f"{match.group(1)}:{match.group(2)} in {match.group(3)}"
+    for line in reversed(lines):  # the last exception line, else the last line
+        if EXCEPTION.match(line):
+            message = line.strip()
+            break
+        message = message or line.strip()
+    return message[:300], frame
+
+
+def failed_test(desc, found):
+    """(module, test) of a FAIL/ERROR description, None if it names no test."""
+    holder = HOLDER.match(desc)
+    if holder:  # setUpClass (odoo.addons.crm.tests.test_x.TestY)
+        test_class = holder.group(2).rsplit(".", 1)[-1]
+        return holder.group(3), f"{test_class}.{holder.group(1)}"
+    if not found:
+        return None
+    sub = SUBTEST.match(desc)
+    return found.group(1), sub.group(1) if sub else desc.split()[0]
+
+
+class LogParser:
+    def __init__(self):
+        self.modules = {}  # in the order they ran
+        self.current = None  # (module, time of its first test)
+        self.failure = None  # (module, test, traceback lines) being read
+        self.time = None
+
+    def module(self, name):
+        return self.modules.setdefault(name, Module())
+
+    def stop_clock(self):
+        if self.current:
+            name, since = self.current
+            self.module(name).seconds += (self.time - since).total_seconds()
+            self.current = None
+
+    def close_failure(self):
+        if self.failure:
+            name, test, lines = self.failure
+            module = self.module(name)
+            in_class = test.endswith(("setUpClass", "tearDownClass"))
+            if in_class and test not in module.failed:
+                module.run += 1  # the class counts as one failed test
+            module.failed.setdefault(test, describe(lines))
+            self.failure = None
+
+    def feed(self, line):
+        match = LINE.match(line)
+        if not match:
+            if self.failure:
+                self.failure[2].append(line)
+            return
+        self.close_failure()
+        stamp, level, logger, message = match.groups()
+        message = message.strip()
+        self.time = datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S")
+        found = MODULE.match(logger)
+        start, skip = START.match(message), SKIP.match(message)
+        fail = FAIL.match(message)
+        if start and found:
+            if self.current and self.current[0] != found.group(1):
+                self.stop_clock()
+            self.current = self.current or (found.group(1), self.time)
+            self.module(found.group(1)).run += 1
+        elif skip and found:
+            self.module(found.group(1)).skipped.add(skip.group(1))
+        elif fail and level in ("ERROR", "CRITICAL"):
+            test = failed_test(fail.group(1), found)
+            if test:
+                self.failure = (*test, [])
+        elif "odoo.tests.stats" in logger or "post-tests in" in message:
+            self.stop_clock()
+
+    def parse(self, path):
+        with open(path, encoding="utf-8", errors="replace") as log:
+            for line in log:
+                self.feed(line.rstrip("\n"))
+        self.close_failure()
+        if self.time:
+            self.stop_clock()
+        return self.modules
+
+
+def table(modules):
+    row = "{:<28}{:>7}{:>8}{:>8}{:>9}{:>9}"
+    print(row.format("module", "tests", "passed", "failed", "skipped", "seconds"))
+    totals = [0, 0, 0, 0, 0]
+    for name, m in modules.items():
+        failed, skipped = len(m.failed), len(m.skipped)
+        figures = [m.run, max(m.run - failed - skipped, 0), failed, skipped, m.seconds]
+        totals = [a + b for a, b in zip(totals, figures, strict=True)]
+        print(row.format(name, *figures[:4], f"{m.seconds:.0f}"))
+    print(row.format("total", *totals[:4], f"{totals[4]:.0f}"))
+    for name, m in modules.items():
+        for test, (message, frame) in sorted(m.failed.items()):
             print(f"FAILED {name}:{test}\n    {message}")
             if frame:
                 print(f"    at {frame}")
+
+
+def main(path, mode=None):
+    modules = LogParser().parse(path)
+    if mode == "--totals":
+        run = sum(m.run for m in modules.values())
+        failed = sum(len(m.failed) for m in modules.values())
+        skipped = sum(len(m.skipped) for m in modules.values())
+        print(max(run - failed - skipped, 0), failed, skipped)
+    elif mode == "--failing":
+        for name, m in modules.items():
+            for test in sorted(m.failed):
+                print(f"{name}:{test}")
+    else:
+        table(modules)
 
 
 if __name__ == "__main__":
