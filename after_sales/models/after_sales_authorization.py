@@ -4,11 +4,19 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.key_account.lib.cn_format import amount_in_words
 
 from ..lib import licence
+from ..lib.access import (
+    MANAGER,
+    SALESPERSON,
+    STAFF,
+    check_system_fields,
+    has_role,
+    without_system_defaults,
+)
 
 STATES = [
     ("active", "Active"),
@@ -95,6 +103,7 @@ class AfterSalesAuthorization(models.Model):
         string="Sales Order Line",
         index=True,
         readonly=True,
+        copy=False,
         ondelete="set null",
     )
     order_id = fields.Many2one(
@@ -171,15 +180,38 @@ class AfterSalesAuthorization(models.Model):
         for auth in self:
             auth.display_name = f"{auth.product_id.display_name or ''} {auth.key or ''}"
 
+    def _as_system_fields(self):
+        """Fields only the system sets (the key, its hash and issue time, the
+        state the buttons change, the order line, the links of a renewal and
+        the reminder): refused in a user's create and write."""
+        return {
+            "key",
+            "key_hash",
+            "issued_at",
+            "state",
+            "sale_line_id",
+            "previous_id",
+            "replaced_by_id",
+            "reminder_date",
+        }
+
     @api.model_create_multi
     def create(self, vals_list):
+        check_system_fields(
+            self, vals_list, creating=True, defaults={"state": "active"}
+        )
         for vals in vals_list:
             if vals.get("partner_id"):
                 partner = self.env["res.partner"].browse(vals["partner_id"])
                 vals["partner_id"] = partner.commercial_partner_id.id
-        return super().create(vals_list)
+        return (
+            super(AfterSalesAuthorization, without_system_defaults(self))
+            .create(vals_list)
+            .with_env(self.env)
+        )
 
     def write(self, vals):
+        check_system_fields(self, [vals])
         if vals.get("partner_id"):
             partner = self.env["res.partner"].browse(vals["partner_id"])
             vals["partner_id"] = partner.commercial_partner_id.id
@@ -187,37 +219,61 @@ class AfterSalesAuthorization(models.Model):
 
     # ------------------------------------------------------------------ actions
 
+    def _as_check_manager(self):
+        """Buttons that change keys: after-sales managers only, on keys they
+        may write (the state is then written as the system)."""
+        if not has_role(self.env, MANAGER):
+            raise AccessError(
+                self.env._("Only after-sales managers can change authorization keys.")
+            )
+        self.check_access("write")
+
+    def _as_check_reader(self):
+        if not has_role(self.env, STAFF, SALESPERSON):
+            raise AccessError(
+                self.env._(
+                    "Only after-sales staff and salespeople can open "
+                    "authorization keys."
+                )
+            )
+        self.check_access("read")
+
     def action_suspend(self):
+        self._as_check_manager()
         if self.filtered(lambda a: a.state != "active"):
             raise UserError(self.env._("Only active authorizations can be suspended."))
-        self.write({"state": "suspended"})
+        self.sudo().write({"state": "suspended"})
         return True
 
     def action_reactivate(self):
+        self._as_check_manager()
         if self.filtered(lambda a: a.state != "suspended"):
             raise UserError(
                 self.env._("Only suspended authorizations can be reactivated.")
             )
         today = fields.Date.context_today(self)
         expired = self.filtered(lambda a: a.date_end and a.date_end < today)
-        expired.write({"state": "expired"})
-        (self - expired).write({"state": "active"})
+        expired.sudo().write({"state": "expired"})
+        (self - expired).sudo().write({"state": "active"})
         return True
 
     def action_revoke(self):
+        self._as_check_manager()
         if self.filtered(lambda a: a.state == "revoked"):
             raise UserError(self.env._("This authorization is already revoked."))
-        self.write({"state": "revoked"})
+        self.sudo().write({"state": "revoked"})
         return True
 
     def action_renew(self):
         """Extend by the product's duration with a new key; the old key is revoked."""
+        self._as_check_manager()
         self.ensure_one()
         return self._renew()._get_records_action(
             name=self.env._("Renewed Authorization")
         )
 
     def action_download_licence(self):
+        self._as_check_reader()
         self.ensure_one()
         return {
             "type": "ir.actions.act_url",
@@ -227,6 +283,7 @@ class AfterSalesAuthorization(models.Model):
 
     def action_send_expiry_notice(self):
         """E-mail the customer that the key expires (posted on the chatter)."""
+        self._as_check_manager()
         template = self.env.ref("after_sales.mail_template_authorization_expiry")
         for auth in self:
             if not auth.date_end or not auth.partner_id.email:
@@ -244,6 +301,7 @@ class AfterSalesAuthorization(models.Model):
         return True
 
     def action_view_sale_order(self):
+        self._as_check_reader()
         self.ensure_one()
         return self.order_id._get_records_action()
 
@@ -279,11 +337,14 @@ class AfterSalesAuthorization(models.Model):
                     "previous_id": auth.id,
                 }
             )
+        # The keys and their links are the system's: written with sudo(), the
+        # callers checked the role (a manager's button, a contract renewal).
+        auths = self.sudo()
         # Revoke first: the live key of a sales order line is unique.
-        self.write({"state": "revoked"})
-        self.flush_recordset(["state"])
-        new = self.create(vals_list)
-        for auth, successor in zip(self, new, strict=True):
+        auths.write({"state": "revoked"})
+        auths.flush_recordset(["state"])
+        new = auths.create(vals_list)
+        for auth, successor in zip(auths, new, strict=True):
             auth.replaced_by_id = successor
             auth.message_post(
                 body=self.env._(
@@ -291,7 +352,7 @@ class AfterSalesAuthorization(models.Model):
                     date=successor.date_end,
                 )
             )
-        return new
+        return new.with_env(self.env)
 
     def _as_amount(self):
         """Amount paid for the key (its sales order line, taxes included)."""
@@ -390,7 +451,7 @@ class AfterSalesAuthorization(models.Model):
         today = fields.Date.context_today(self)
         self.search(
             [("state", "in", ("active", "suspended")), ("date_end", "<", today)]
-        ).write({"state": "expired"})
+        ).sudo().write({"state": "expired"})
         days = int(
             self.env["ir.config_parameter"]
             .sudo()
@@ -429,7 +490,7 @@ class AfterSalesAuthorization(models.Model):
         self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
             vals_list
         )
-        to_remind.write({"reminder_date": today})
+        to_remind.sudo().write({"reminder_date": today})
         if self.env["ir.config_parameter"].sudo().get_param(
             "after_sales.expiry_notice_customer", "0"
         ) not in ("0", "False", ""):

@@ -2,8 +2,15 @@ import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
+
+from ..lib.access import (
+    STAFF,
+    check_system_fields,
+    has_role,
+    without_system_defaults,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -15,6 +22,8 @@ LOW_SCORE = 2
 # Periodic revisits created (and rating e-mails sent) per cron call; the cron
 # is called again at once while some are left.
 PERIODIC_BATCH = 5000
+# The result of a revisit the customer rated through the rating link.
+RATED_RESULT_FIELDS = {"score", "comment", "method"}
 
 
 class AfterSalesRevisit(models.Model):
@@ -90,6 +99,7 @@ class AfterSalesRevisit(models.Model):
         required=True,
         readonly=True,
         index=True,
+        copy=False,
     )
     rating_request_date = fields.Datetime(
         string="Rating Request Sent", readonly=True, copy=False
@@ -118,21 +128,105 @@ class AfterSalesRevisit(models.Model):
                     self.env._("The satisfaction score goes from 1 to 5.")
                 )
 
+    def _as_system_fields(self):
+        """Fields only the system sets (the state the buttons change, the
+        day it was done, its origin, the rating request and the low-score
+        alert): refused in a user's create and write."""
+        return {
+            "state",
+            "date_done",
+            "origin",
+            "rating_request_date",
+            "low_score_notified",
+        }
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_system_fields(
+            self,
+            vals_list,
+            creating=True,
+            defaults={"state": "planned", "origin": "ticket"},
+        )
+        return (
+            super(AfterSalesRevisit, without_system_defaults(self))
+            .create(vals_list)
+            .with_env(self.env)
+        )
+
+    def write(self, vals):
+        check_system_fields(self, [vals])
+        if not self.env.su and RATED_RESULT_FIELDS.intersection(vals):
+            rated = self._as_rated_by_customer()
+            if rated:
+                raise AccessError(
+                    self.env._(
+                        "%(customer)s rated this revisit through the rating "
+                        "link: its score and comment cannot be changed.",
+                        customer=rated[:1].partner_id.display_name,
+                    )
+                )
+        return super().write(vals)
+
+    def _as_rated_by_customer(self):
+        """The revisits of ``self`` the customer rated through the link."""
+        if not self.ids:
+            return self.browse()
+        groups = (
+            self.env["rating.rating"]
+            .sudo()
+            ._read_group(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                    ("consumed", "=", True),
+                ],
+                ["res_id"],
+            )
+        )
+        return self.browse([res_id for (res_id,) in groups])
+
+    def _as_check_staff(self):
+        """Revisit buttons: after-sales staff, on revisits they may write (the
+        state is then written as the system)."""
+        if not has_role(self.env, STAFF):
+            raise AccessError(self.env._("Only after-sales staff can record revisits."))
+        self.check_access("write")
+
+    def _as_check_not_rated(self):
+        rated = self._as_rated_by_customer()
+        if rated:
+            raise UserError(
+                self.env._(
+                    "%(customer)s rated this revisit through the rating link: "
+                    "its result stays as the customer gave it.",
+                    customer=rated[:1].partner_id.display_name,
+                )
+            )
+
     def action_done(self):
+        self._as_check_staff()
+        self._as_check_not_rated()
         if self.filtered(lambda r: not r.score):
             raise UserError(
                 self.env._("Record the satisfaction score before closing a revisit.")
             )
-        self.write({"state": "done", "date_done": fields.Date.context_today(self)})
+        self.sudo().write(
+            {"state": "done", "date_done": fields.Date.context_today(self)}
+        )
         self._notify_low_score()
         return True
 
     def action_cancel(self):
-        self.write({"state": "cancelled"})
+        self._as_check_staff()
+        self._as_check_not_rated()
+        self.sudo().write({"state": "cancelled"})
         return True
 
     def action_reset(self):
-        self.write({"state": "planned", "date_done": False})
+        self._as_check_staff()
+        self._as_check_not_rated()
+        self.sudo().write({"state": "planned", "date_done": False})
         return True
 
     @api.model
@@ -221,6 +315,10 @@ class AfterSalesRevisit(models.Model):
 
     def action_send_rating_request(self):
         """E-mail the customer the rating links of the revisit."""
+        self._as_check_staff()
+        return self._as_send_rating_request()
+
+    def _as_send_rating_request(self):
         template = self.env.ref("after_sales.mail_template_revisit_rating")
         revisits = self.filtered(lambda r: r.state == "planned" and r.partner_id.email)
         if self - revisits:
@@ -234,9 +332,12 @@ class AfterSalesRevisit(models.Model):
             revisit.rating_send_request(
                 template, lang=revisit.partner_id.lang, force_send=False
             )
-        revisits.write({"method": "link", "rating_request_date": fields.Datetime.now()})
+        revisits.sudo().write(
+            {"method": "link", "rating_request_date": fields.Datetime.now()}
+        )
         return True
 
+    @api.private
     def rating_apply(
         self,
         rate,
@@ -247,7 +348,8 @@ class AfterSalesRevisit(models.Model):
         notify_delay_send=False,
     ):
         """The customer rated through the link: the revisit is done with the
-        rating's score (1, 3 or 5) and comment."""
+        rating's score (1, 3 or 5) and comment. Private: the rating controller
+        calls it once it found the rating by its token."""
         rating = super().rating_apply(
             rate,
             token=token,
@@ -266,7 +368,7 @@ class AfterSalesRevisit(models.Model):
             }
             if feedback:
                 vals["comment"] = feedback
-            revisit.write(vals)
+            revisit.sudo().write(vals)
             revisit._notify_low_score()
         return rating
 
@@ -355,7 +457,7 @@ class AfterSalesRevisit(models.Model):
             limit=limit,
         )
         if due:
-            due.action_send_rating_request()
+            due._as_send_rating_request()
         return due
 
     @api.model

@@ -1,9 +1,11 @@
 from datetime import timedelta
 
-from odoo import fields, models
-from odoo.exceptions import UserError
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.key_account.lib.cn_format import amount_in_words
+
+from ..lib.access import check_system_fields, has_role, without_system_defaults
 
 # Days before the end of a contract when its account manager is reminded,
 # unless the after_sales.contract_reminder_days parameter says otherwise.
@@ -37,6 +39,24 @@ class ContractContract(models.Model):
         string="Expiry Reminder Sent", readonly=True, copy=False
     )
 
+    def _as_system_fields(self):
+        """The renewal links and the reminder flag, set by the renewal and
+        the reminder cron; refused in a user's create and write."""
+        return {"as_predecessor_id", "as_successor_id", "as_expiry_reminded"}
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_system_fields(self, vals_list, creating=True)
+        return (
+            super(ContractContract, without_system_defaults(self))
+            .create(vals_list)
+            .with_env(self.env)
+        )
+
+    def write(self, vals):
+        check_system_fields(self, [vals])
+        return super().write(vals)
+
     def _as_summary_lines(self):
         """The lines a contract summary shows: not sections, not cancelled."""
         self.ensure_one()
@@ -53,6 +73,10 @@ class ContractContract(models.Model):
         return amount_in_words(self._as_yearly_value())
 
     def action_as_renew(self):
+        if not has_role(self.env, "account.group_account_manager"):
+            raise AccessError(
+                self.env._("Only accounting managers can renew contracts.")
+            )
         self.ensure_one()
         if self.as_successor_id:
             raise UserError(
@@ -71,6 +95,9 @@ class ContractContract(models.Model):
         }
 
     def action_as_view_successor(self):
+        if not has_role(self.env, "account.group_account_invoice"):
+            raise AccessError(self.env._("Only accounting users can open contracts."))
+        self.check_access("read")
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
@@ -93,13 +120,7 @@ class ContractContract(models.Model):
             )
         if not date_end or date_end < date_start:
             raise UserError(self.env._("The renewal must end after it starts."))
-        successor = self.copy(
-            {
-                "contract_line_ids": False,
-                "date_start": date_start,
-                "as_predecessor_id": self.id,
-            }
-        )
+        successor = self.copy({"contract_line_ids": False, "date_start": date_start})
         Authorization = self.env["after_sales.authorization"].sudo()
         by_line = Authorization.search(
             [
@@ -129,7 +150,9 @@ class ContractContract(models.Model):
                 authorizations._renew(date_end=date_end).write(
                     {"contract_line_id": new_line.id}
                 )
-        self.as_successor_id = successor
+        # the renewal links are the system's (the caller checked the role)
+        successor.sudo().as_predecessor_id = self
+        self.sudo().as_successor_id = successor
         self.message_post(
             body=self.env._("Renewed by %(contract)s.", contract=successor.display_name)
         )
@@ -182,6 +205,6 @@ class ContractContract(models.Model):
                     "date_deadline": contract.date_end,
                 }
             )
-        contracts.write({"as_expiry_reminded": True})
+        contracts.sudo().write({"as_expiry_reminded": True})
         if activities:
             self.env["mail.activity"].sudo().create(activities)

@@ -1,8 +1,10 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
+
+from ..lib.access import check_system_fields, has_role, without_system_defaults
 
 # Share of the allowed working time after which a ticket is escalated as a
 # near-breach.
@@ -201,15 +203,37 @@ class HelpdeskTicket(models.Model):
         for code, ids in by_code.items():
             self.browse(ids).as_channel = code
 
+    def _as_system_fields(self):
+        """The SLA figures: planned at creation, stamped when the ticket is
+        answered and closed, flagged by the escalation; refused in a user's
+        create and write."""
+        return {
+            "as_sla_start",
+            "as_response_deadline",
+            "as_resolution_deadline",
+            "as_response_warn_date",
+            "as_resolution_warn_date",
+            "as_first_response_date",
+            "as_response_breached",
+            "as_resolution_breached",
+            "as_response_warned",
+            "as_resolution_warned",
+        }
+
     @api.model_create_multi
     def create(self, vals_list):
+        check_system_fields(self, vals_list, creating=True)
         channel_ids = self._as_channel_ids()
         vals_list = [dict(vals) for vals in vals_list]
         for vals in vals_list:
             # the intake channel also sets helpdesk_mgmt's (its reports, filters)
             if vals.get("as_channel") in channel_ids and not vals.get("channel_id"):
                 vals["channel_id"] = channel_ids[vals["as_channel"]]
-        tickets = super().create(vals_list)
+        tickets = (
+            super(HelpdeskTicket, without_system_defaults(self))
+            .create(vals_list)
+            .with_env(self.env)
+        )
         tickets._as_fill_channel_from_helpdesk()
         # Tickets created without an explicit assignee; helpdesk_mgmt's "auto
         # assign" option may have given them to their creator, the feedback
@@ -246,6 +270,7 @@ class HelpdeskTicket(models.Model):
         return filled
 
     def write(self, vals):
+        check_system_fields(self, [vals])
         res = super().write(vals)
         if vals.get("partner_id"):
             # a customer picked after the call (unknown number): its grade, and
@@ -257,9 +282,17 @@ class HelpdeskTicket(models.Model):
             self.env["after_sales.revisit"]._schedule_for_tickets(self)
         return res
 
+    def _as_check_repair_user(self):
+        if not has_role(self.env, "stock.group_stock_user"):
+            raise AccessError(
+                self.env._("Only inventory users can handle the repairs of a ticket.")
+            )
+        self.check_access("read")
+
     def action_as_create_repair(self):
         """A repair order for the ticket's customer, product and serial
         number; the parts are added on the repair form."""
+        self._as_check_repair_user()
         self.ensure_one()
         repair = self.env["repair.order"].create(
             {
@@ -279,6 +312,7 @@ class HelpdeskTicket(models.Model):
         }
 
     def action_as_view_repairs(self):
+        self._as_check_repair_user()
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "repair.action_repair_order_tree"
@@ -333,7 +367,7 @@ class HelpdeskTicket(models.Model):
                 else:
                     vals[deadline] = start + timedelta(hours=hours)
                     vals[warn] = start + timedelta(hours=hours * NEAR_BREACH_RATIO)
-            ticket.write(vals)
+            ticket.sudo().write(vals)
 
     def _as_track_sla_events(self):
         """First response: the ticket leaves an unattended (new) stage.
@@ -351,17 +385,17 @@ class HelpdeskTicket(models.Model):
             )
         )
         if late:
-            late.write({"as_resolution_breached": True})
+            late.sudo().write({"as_resolution_breached": True})
 
     def _as_set_responded(self, when):
         if not self:
             return
-        self.write({"as_first_response_date": when})
+        self.sudo().write({"as_first_response_date": when})
         late = self.filtered(
             lambda t: t.as_response_deadline and when > t.as_response_deadline
         )
         if late:
-            late.write({"as_response_breached": True})
+            late.sudo().write({"as_response_breached": True})
 
     def _as_auto_assign(self):
         """Give each ticket to the least-loaded matching member of its team."""
@@ -486,7 +520,7 @@ class HelpdeskTicket(models.Model):
                 }
             )
         for keys, ids in updates.items():
-            self.browse(ids).write(dict.fromkeys(keys, True))
+            self.browse(ids).sudo().write(dict.fromkeys(keys, True))
         if activities:
             # No e-mail per activity (a catch-up run makes thousands): the
             # leaders find them in their activities, like the expiry reminders.

@@ -1,6 +1,9 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+from ..lib.access import check_system_fields, has_role, without_system_defaults
 
 # Length of a technician appointment, in hours.
 APPOINTMENT_HOURS = 2
@@ -36,19 +39,35 @@ class RepairOrder(models.Model):
         copy=False,
     )
 
+    def _as_system_fields(self):
+        """The appointment's calendar event, kept in step with the technician
+        and the time; refused in a user's create and write."""
+        return {"as_event_id"}
+
     @api.model_create_multi
     def create(self, vals_list):
-        repairs = super().create(vals_list)
+        check_system_fields(self, vals_list, creating=True)
+        repairs = (
+            super(RepairOrder, without_system_defaults(self))
+            .create(vals_list)
+            .with_env(self.env)
+        )
         repairs._as_sync_appointment()
         return repairs
 
     def write(self, vals):
+        check_system_fields(self, [vals])
         res = super().write(vals)
         if {"as_technician_id", "as_appointment_date", "partner_id"} & set(vals):
             self._as_sync_appointment()
         return res
 
     def action_as_view_appointment(self):
+        if not has_role(self.env, "stock.group_stock_user"):
+            raise AccessError(
+                self.env._("Only inventory users can open repair appointments.")
+            )
+        self.check_access("read")
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
@@ -90,4 +109,4 @@ class RepairOrder(models.Model):
                 repair.as_event_id.sudo().write(vals)
             else:
                 event = Event.with_context(no_mail_to_attendees=True).create(vals)
-                repair.write({"as_event_id": event.id})
+                repair.sudo().write({"as_event_id": event.id})

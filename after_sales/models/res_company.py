@@ -1,6 +1,8 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 from ..lib import licence
+from ..lib.access import check_system_fields, has_role, without_system_defaults
 
 
 class ResCompany(models.Model):
@@ -21,7 +23,30 @@ class ResCompany(models.Model):
         "licence files offline.",
     )
 
+    def _as_system_fields(self):
+        """The licence signing key pair, generated once by the system:
+        refused in a user's create and write (the public key must stay the
+        private key's)."""
+        return {"as_licence_private_key", "as_licence_public_key"}
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_system_fields(self, vals_list, creating=True)
+        return (
+            super(ResCompany, without_system_defaults(self))
+            .create(vals_list)
+            .with_env(self.env)
+        )
+
+    def write(self, vals):
+        check_system_fields(self, [vals])
+        return super().write(vals)
+
     def action_as_generate_licence_key(self):
+        if not has_role(self.env, "base.group_system"):
+            raise AccessError(
+                self.env._("Only administrators can generate the licence signing key.")
+            )
         self.ensure_one()
         self._as_licence_private_key()
         return True

@@ -1,9 +1,11 @@
 from psycopg2.extras import execute_values
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 from odoo.tools.sql import column_exists, create_column
 
+from ..lib.access import SALESPERSON, STAFF, has_role
 from ..lib.phone import normalize_phone
 
 
@@ -89,7 +91,25 @@ class ResPartner(models.Model):
                 partner.commercial_partner_id, 0
             )
 
+    @api.model
+    def _ka_system_fields(self):
+        # key_account refuses them in a user's create and write: the yearly
+        # contract value (set with the figures) and the normalised numbers
+        # (computed from phone and mobile)
+        return super()._ka_system_fields() | {
+            "as_contract_value",
+            "as_phone_normalized",
+            "as_mobile_normalized",
+        }
+
     def action_as_view_authorizations(self):
+        if not has_role(self.env, STAFF, SALESPERSON):
+            raise AccessError(
+                self.env._(
+                    "Only after-sales staff and salespeople can open "
+                    "authorization keys."
+                )
+            )
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "after_sales.after_sales_authorization_action"

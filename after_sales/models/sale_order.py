@@ -1,8 +1,10 @@
 from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
+
+from ..lib.access import SALESPERSON, STAFF, has_role
 
 
 class SaleOrder(models.Model):
@@ -27,6 +29,9 @@ class SaleOrder(models.Model):
             order.as_authorization_count = counts.get(order, 0)
 
     def action_confirm(self):
+        # Whoever may change the orders may confirm them (sale's own rule),
+        # checked before the rows are locked.
+        self.check_access("write")
         # Two users confirming the same order at once: the second is told so,
         # instead of meeting a database error half-way (followers, keys).
         self._as_lock_for_confirmation()
@@ -61,6 +66,13 @@ class SaleOrder(models.Model):
         return result
 
     def action_as_view_authorizations(self):
+        if not has_role(self.env, STAFF, SALESPERSON):
+            raise AccessError(
+                self.env._(
+                    "Only after-sales staff and salespeople can open "
+                    "authorization keys."
+                )
+            )
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "after_sales.after_sales_authorization_action"

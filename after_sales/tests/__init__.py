@@ -15,3 +15,4 @@ from . import test_revisit_periodic
 from . import test_contract_value
 from . import test_reports
 from . import test_cron_resume
+from . import test_rpc_surface

@@ -1,6 +1,9 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+from ..lib.access import has_role
 
 
 class AfterSalesContractRenew(models.TransientModel):
@@ -42,6 +45,10 @@ class AfterSalesContractRenew(models.TransientModel):
             )
 
     def action_renew(self):
+        if not has_role(self.env, "account.group_account_manager"):
+            raise AccessError(
+                self.env._("Only accounting managers can renew contracts.")
+            )
         self.ensure_one()
         successor = self.contract_id._as_renew(self.date_start, self.date_end)
         return {

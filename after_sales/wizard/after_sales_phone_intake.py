@@ -1,8 +1,9 @@
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
+from ..lib.access import STAFF, has_role
 from ..lib.phone import normalize_phone
 
 
@@ -171,7 +172,14 @@ class AfterSalesPhoneIntake(models.TransientModel):
             vals["user_id"] = self.env.uid
         return vals
 
+    def _as_check_agent(self):
+        if not has_role(self.env, STAFF):
+            raise AccessError(
+                self.env._("Only after-sales staff can take phone calls.")
+            )
+
     def action_create_ticket(self):
+        self._as_check_agent()
         self.ensure_one()
         if not normalize_phone(self.caller_number):
             raise UserError(
@@ -189,6 +197,7 @@ class AfterSalesPhoneIntake(models.TransientModel):
         }
 
     def action_new_call(self):
+        self._as_check_agent()
         return {
             "type": "ir.actions.act_window",
             "res_model": self._name,

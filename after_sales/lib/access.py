@@ -1,0 +1,68 @@
+"""Who may call what: the role checks of the public methods (buttons, actions)
+and the refusal of a user's values for the fields the system sets.
+
+Every public method of a model is callable over RPC (/web/dataset/call_kw,
+XML-RPC) by any logged-in user, portal included; ``readonly=True`` on a field
+is only a hint to the web client. The system's own flows set those fields
+through ``sudo()``, after the role check of the button that started them.
+"""
+
+from odoo.exceptions import AccessError
+
+STAFF = "after_sales.after_sales_group_user"
+MANAGER = "after_sales.after_sales_group_manager"
+SALESPERSON = "key_account.key_account_group_user"
+
+
+def has_role(env, *groups):
+    """True for the superuser and for a user in one of ``groups`` (XML ids)."""
+    return env.su or any(env.user.has_group(group) for group in groups)
+
+
+def refused_fields(env, fnames, vals_list, creating=False, defaults=None):
+    """The fields of ``fnames`` that ``vals_list`` sets and the user may not.
+
+    A new record may come with an empty value or the field's default
+    (``defaults``: {field: value}), as the web client sends them back."""
+    if env.su:
+        return set()
+    defaults = defaults or {}
+    refused = set()
+    for vals in vals_list:
+        for fname in set(fnames).intersection(vals):
+            value = vals[fname]
+            if creating and (not value or value == defaults.get(fname)):
+                continue
+            refused.add(fname)
+    return refused
+
+
+def check_system_fields(records, vals_list, creating=False, defaults=None):
+    """AccessError when a user sets fields of ``records._as_system_fields()``."""
+    env = records.env
+    refused = refused_fields(
+        env, records._as_system_fields(), vals_list, creating, defaults
+    )
+    if refused:
+        labels = sorted(
+            records._fields[fname]._description_string(env) for fname in refused
+        )
+        raise AccessError(
+            env._(
+                "%(fields)s cannot be set by hand: the system sets them.",
+                fields=", ".join(labels),
+            )
+        )
+
+
+def without_system_defaults(records):
+    """``records`` without the context defaults (``default_<field>``) of
+    their system fields, which would set them on a user's create."""
+    env = records.env
+    if env.su:
+        return records
+    keys = {f"default_{fname}" for fname in records._as_system_fields()}
+    if not keys.intersection(env.context):
+        return records
+    context = {key: value for key, value in env.context.items() if key not in keys}
+    return records.with_env(env(context=context))
