@@ -9,5 +9,5 @@
     "website": "https://github.com/kam-team/key-account",
     "depends": ["key_account", "sales_followup", "after_sales"],
     # read by the tests, not loaded as Odoo data
-    "oca_data_manual": ["data/access_matrix.csv"],
+    "oca_data_manual": ["data/access_matrix.csv", "data/rpc_surface.csv"],
 }
