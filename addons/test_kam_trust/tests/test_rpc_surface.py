@@ -365,7 +365,6 @@ class TestRpcSurface(HttpCase):
     # record), "prepare" (superuser changes that make the call able to act)
 
     def _probe_spec(self, model, method):  # noqa: C901 (one branch per method)
-        env = self.env(su=True)
         spec = {"args": lambda rec: [], "kwargs": lambda rec: {}}
         if model == "sales_followup.visit.plan":
             position = {"latitude": 31.2304, "longitude": 121.4737, "accuracy": 12.0}
@@ -424,7 +423,6 @@ class TestRpcSurface(HttpCase):
             spec["args"] = lambda rec: [1234.5]
         if model in ("key_account.pool", "key_account.refresh", "key_account.pipeline"):
             spec["prepare"] = lambda rec: self._make_pipeline_due()
-        del env
         return spec
 
     def _make_pipeline_due(self):
