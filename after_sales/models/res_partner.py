@@ -110,6 +110,7 @@ class ResPartner(models.Model):
                     "authorization keys."
                 )
             )
+        self.check_access("read")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "after_sales.after_sales_authorization_action"

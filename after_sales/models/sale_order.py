@@ -73,6 +73,7 @@ class SaleOrder(models.Model):
                     "authorization keys."
                 )
             )
+        self.check_access("read")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "after_sales.after_sales_authorization_action"

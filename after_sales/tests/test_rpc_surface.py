@@ -312,10 +312,13 @@ class TestRpcSurface(TicketCommon):
         order = self.env["sale.order"].create(
             {"partner_id": self.customer_a.id, "user_id": self.sales_a.id}
         )
+        # after-sales staff do not read sales orders
         self._refused(
-            order, (self.portal, self.employee), "action_as_view_authorizations"
+            order,
+            (self.portal, self.employee, self.as_staff, self.sales_b),
+            "action_as_view_authorizations",
         )
-        action = order.with_user(self.as_staff).action_as_view_authorizations()
+        action = order.with_user(self.sales_a).action_as_view_authorizations()
         self.assertEqual(action["domain"], [("order_id", "=", order.id)])
 
     def test_confirm_needs_write_access_before_locking(self):
