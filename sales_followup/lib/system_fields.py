@@ -29,6 +29,6 @@ def check_system_fields(model, fnames, vals_list):
     raise AccessError(
         model.env._(
             "%(fields)s: set by the system, these fields cannot be changed by hand.",
-            fields=format_list(model.env, labels),
+            fields=format_list(model.env, labels, lang_code=model.env.lang or "en_US"),
         )
     )

@@ -282,6 +282,31 @@ class TestRpcAccess(SalesFollowupCommon):
             {"sf_anniversary_date": "2010-05-01"}
         )
 
+    def test_merge_of_a_flagged_customer(self):
+        """Odoo's merge copies the plain fields of the merged customers as
+        the user: it does not copy the policy flags, and still works."""
+        merger = new_test_user(
+            self.env,
+            login="sf_rpc_merger",
+            groups="key_account.key_account_group_manager,base.group_partner_manager",
+        )
+        dup = self._ka_customer("上海甲方科技", self.sales_a, self.team_east)
+        dup.write({"sf_followup_overdue": True, "sf_followup_notice_date": self.today})
+        wizard = (
+            self.env["base.partner.merge.automatic.wizard"]
+            .with_user(merger)
+            .create(
+                {
+                    "partner_ids": [(6, 0, (self.customer_a | dup).ids)],
+                    "dst_partner_id": self.customer_a.id,
+                }
+            )
+        )
+        wizard.action_merge()
+        self.assertFalse(dup.exists())
+        self.assertFalse(self.customer_a.sf_followup_overdue)
+        self.assertFalse(self.customer_a.sf_followup_notice_date)
+
     def test_care_reminders_are_not_made_by_hand(self):
         reminder = self.env["sales_followup.care.reminder"].create(
             {
