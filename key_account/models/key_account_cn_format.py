@@ -14,6 +14,7 @@ class KeyAccountCnFormat(models.AbstractModel):
     _name = "key_account.cn.format"
     _description = "Chinese Amount and Phone Formats"
 
+    @api.private
     @api.model
     def amount_in_words(self, amount):
         """大写金额: 壹佰贰拾叁元肆角伍分; empty for an empty amount."""
@@ -21,11 +22,13 @@ class KeyAccountCnFormat(models.AbstractModel):
             return ""
         return cn_format.amount_in_words(amount)
 
+    @api.private
     @api.model
     def amount_short(self, amount, symbol=False, digits=2):
         """1,234.57万 / 1,234.57亿 / 9,876.50, with ¥ if ``symbol``."""
         return cn_format.amount_short(amount or 0, symbol=symbol, digits=digits)
 
+    @api.private
     @api.model
     def phone(self, number):
         """138 0013 8000 / 010-1234 5678; other numbers unchanged."""

@@ -61,5 +61,5 @@ class ResCompany(models.Model):
     @api.model
     def _ka_main_company(self):
         """The company whose figures a customer shared by every company (no
-        company set) carries: the first company."""
-        return self.sudo().search([], order="sequence, id", limit=1)
+        company set) carries: the first company created."""
+        return self.sudo().search([], order="id", limit=1)

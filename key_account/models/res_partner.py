@@ -451,10 +451,22 @@ class ResPartner(models.Model):
         return True
 
     def action_ka_release(self):
+        self._ka_check_group(
+            "key_account.key_account_group_user",
+            self.env._("Only salespeople can release customers."),
+        )
         return self._ka_pool_wizard("release")
 
     def action_ka_assign(self):
+        self._ka_check_group(
+            "key_account.key_account_group_leader",
+            self.env._("Only team leaders and managers can assign customers."),
+        )
         return self._ka_pool_wizard("assign")
+
+    def _ka_check_group(self, group, message):
+        if not self.env.user.has_group(group):
+            raise AccessError(message)
 
     def _ka_pool_wizard(self, mode):
         return {
@@ -469,6 +481,10 @@ class ResPartner(models.Model):
         }
 
     def action_ka_view_warnings(self):
+        self._ka_check_group(
+            "key_account.key_account_group_user",
+            self.env._("Only salespeople and managers can open customer warnings."),
+        )
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "key_account.key_account_warning_action"
         )

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 
 class KeyAccountHandoverWizard(models.TransientModel):
@@ -52,7 +52,7 @@ class KeyAccountHandoverWizard(models.TransientModel):
     def action_handover(self):
         self.ensure_one()
         if not self.env.user.has_group("key_account.key_account_group_leader"):
-            raise UserError(
+            raise AccessError(
                 self.env._("Only team leaders and managers can hand over customers.")
             )
         if self.from_user_id == self.to_user_id:
