@@ -8,8 +8,9 @@ A test is counted once ("Starting Class.method" lines), failed when it logged
 FAIL or ERROR (for itself or one of its subtests), skipped when it logged
 "skipped". A failing setUpClass counts as one failed test named after the
 class. Seconds per module run from its first test to the next module's.
-For each failing test the table gives the exception line of its traceback and
-the innermost frame outside Odoo's test machinery.
+For each failing test the table gives the exception line of its traceback,
+the innermost frame outside Odoo's test machinery and, for a tour, the first
+error its browser logged.
 """
 
 import re
@@ -23,6 +24,7 @@ FAIL = re.compile(r"^(?:FAIL|ERROR): (.*)$")
 SUBTEST = re.compile(r"^Subtest (\w+\.\w+)")
 HOLDER = re.compile(r"^(\w+) \((odoo\.addons\.(\w+)\.tests\.[\w.]+)\)")
 SKIP = re.compile(r"^skipped (\S+) : ")
+BROWSER = re.compile(r"\.(\w+\.\w+)\.browser$")  # the browser of Class.method
 FRAME = re.compile(r'^\s*File "([^"]+)", line (\d+), in (\S+)')
 EXCEPTION = re.compile(r"^[\w.]*(Error|Exception|Failure|Warning|Interrupt|Exit)\b")
 MACHINERY = ("/unittest/", "/odoo/tests/", "/contextlib.py", "/odoo/api.py")
@@ -32,6 +34,7 @@ class Module:
     def __init__(self):
         self.run = 0
         self.failed = {}  # test -> (exception line, innermost frame)
+        self.browser = {}  # test -> first error its browser (tour) logged
         self.skipped = set()
         self.seconds = 0.0
 
@@ -107,6 +110,9 @@ class LogParser:
                 self.stop_clock()
             self.current = self.current or (found.group(1), self.time)
             self.module(found.group(1)).run += 1
+        elif level == "ERROR" and found and BROWSER.search(logger):
+            browser = self.module(found.group(1)).browser
+            browser.setdefault(BROWSER.search(logger).group(1), message[:300])
         elif skip and found:
             self.module(found.group(1)).skipped.add(skip.group(1))
         elif fail and level in ("ERROR", "CRITICAL"):
@@ -141,6 +147,8 @@ def table(modules):
             print(f"FAILED {name}:{test}\n    {message}")
             if frame:
                 print(f"    at {frame}")
+            if test in m.browser:
+                print(f"    browser: {m.browser[test]}")
 
 
 def main(path, mode=None):
