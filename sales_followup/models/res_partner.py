@@ -5,14 +5,14 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
-from ..lib.system_fields import check_system_fields
 from .sales_followup_visit_plan import business_today
 
 _logger = logging.getLogger(__name__)
 
 PARAM_PERIOD = "sales_followup.followup_period_days"
 DEFAULT_PERIOD_DAYS = 30
-# set by the nightly follow-up policy check (with SQL), never by hand
+# set by the nightly follow-up policy check (with SQL), never by hand: refused
+# to users' writes by key_account through _ka_system_fields()
 SF_SYSTEM_FIELDS = frozenset({"sf_followup_overdue", "sf_followup_notice_date"})
 
 
@@ -63,25 +63,7 @@ class ResPartner(models.Model):
     @api.model
     def _ka_system_fields(self):
         """key_account's hook: the partner fields refused to users' writes."""
-        parent = super()
-        # key_account may not offer the hook yet: then nothing to extend
-        names = (
-            parent._ka_system_fields()
-            if hasattr(parent, "_ka_system_fields")
-            else set()
-        )
-        return set(names) | SF_SYSTEM_FIELDS
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        # until key_account refuses _ka_system_fields() itself (then this
-        # check only repeats it)
-        check_system_fields(self, SF_SYSTEM_FIELDS, vals_list)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        check_system_fields(self, SF_SYSTEM_FIELDS, [vals])
-        return super().write(vals)
+        return super()._ka_system_fields() | SF_SYSTEM_FIELDS
 
     def action_sf_view_visit_plans(self):
         """Smart button of the customer form: its visits, for the users of
