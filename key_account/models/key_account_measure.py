@@ -87,25 +87,30 @@ class KeyAccountMeasure(models.AbstractModel):
     # ------------------------------------------------------------------
     @api.model
     def _revenue_lines_sql(self, company, date_from, date_to):
-        """The invoices that are revenue of ``company`` dated in
-        ``[date_from, date_to]`` (business days, both included; ``date_from``
-        None for no lower bound), one row each: move_id, partner_id (the
-        commercial partner), user_id (salesperson), team_id, date, amount (in
-        the company's currency, refunds negative)."""
-        lower = SQL("AND m.invoice_date >= %s", date_from) if date_from else SQL()
+        """The invoices that are revenue of ``company`` (every company when
+        None) dated in ``[date_from, date_to]`` (business days, both included;
+        None for no bound), one row each: move_id, partner_id (the commercial
+        partner), user_id (salesperson), team_id, company_id, date, move_type,
+        amount (in the company's currency, refunds negative)."""
+        conditions = [
+            SQL("m.state = 'posted'"),
+            SQL("m.move_type IN ('out_invoice', 'out_refund')"),
+        ]
+        if company:
+            conditions.append(SQL("m.company_id = %s", company.id))
+        if date_from:
+            conditions.append(SQL("m.invoice_date >= %s", date_from))
+        if date_to:
+            conditions.append(SQL("m.invoice_date <= %s", date_to))
         return SQL(
             """(SELECT m.id AS move_id, m.commercial_partner_id AS partner_id,
                       m.invoice_user_id AS user_id, m.team_id AS team_id,
+                      m.company_id AS company_id,
                       m.invoice_date AS date, m.move_type AS move_type,
                       m.amount_untaxed_signed AS amount
                  FROM account_move m
-                WHERE m.company_id = %s
-                  AND m.state = 'posted'
-                  AND m.move_type IN ('out_invoice', 'out_refund')
-                  AND m.invoice_date <= %s %s)""",
-            company.id,
-            date_to,
-            lower,
+                WHERE %s)""",
+            SQL(" AND ").join(conditions),
         )
 
     @api.model

@@ -11,11 +11,11 @@ from odoo.tools import SQL
 from ..lib import names as ka_names
 from ..lib import phone as ka_phone
 
-# the longest texts our checks accept in the partner's short fields: beyond,
-# an index refuses the row with PostgreSQL's message instead of ours
-MAX_NAME = 256
-MAX_CHAR = 1024
-MAX_TEXT = 100000
+# the longest texts accepted in the partner's indexed fields: a B-tree index
+# entry holds at most 2,704 bytes (900 characters of 3-byte Chinese), beyond
+# PostgreSQL refuses the row with its own message instead of ours
+MAX_NAME = 512
+MAX_CHAR = 512
 
 
 class ResPartner(models.Model):
@@ -693,20 +693,16 @@ class ResPartner(models.Model):
 
     @api.model
     def _ka_check_sizes(self, vals):
-        """Texts too long for the database get our message, nothing written."""
+        """Texts longer than an index of the partner table can hold get our
+        message, and nothing is written (PostgreSQL would refuse them with
+        "index row size exceeds…"). Only indexed texts are limited: whatever
+        the database accepts, other modules may still create."""
         for name, value in vals.items():
             field = self._fields.get(name)
-            if not isinstance(value, str) or not field:
+            if not isinstance(value, str) or not field or field.type != "char":
                 continue
-            if name in ("name", "complete_name"):
-                limit = MAX_NAME
-            elif field.type == "char":
-                limit = MAX_CHAR
-            elif field.type in ("text", "html"):
-                limit = MAX_TEXT
-            else:
-                continue
-            if len(value) > limit:
+            limit = MAX_NAME if name == "name" else MAX_CHAR
+            if (name == "name" or field.index) and len(value) > limit:
                 raise ValidationError(
                     self.env._(
                         "%(field)s is too long: %(length)s characters, at most "
@@ -749,6 +745,10 @@ class ResPartner(models.Model):
         return partners
 
     def write(self, vals):
+        if self.env.context.get("ka_merging") and not self.env.su:
+            # a contact merge: the kept customer keeps its own figures and grade
+            dropped = self._ka_system_fields() | {"ka_grade_id", "ka_grade_locked"}
+            vals = {key: value for key, value in vals.items() if key not in dropped}
         self._ka_check_sizes(vals)
         self._ka_check_writable(vals)
         if vals.get("ka_uscc"):

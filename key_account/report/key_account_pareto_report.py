@@ -22,6 +22,7 @@ class KeyAccountParetoReport(models.Model):
     team_id = fields.Many2one(
         "crm.team", string="Sales Team", readonly=True, ondelete="set null"
     )
+    company_id = fields.Many2one("res.company", readonly=True, ondelete="set null")
     revenue = fields.Float(string="Revenue (12 Months)", readonly=True)
     rank = fields.Integer(readonly=True)
     customer_share = fields.Float(
@@ -47,18 +48,27 @@ class KeyAccountParetoReport(models.Model):
     def _table_query(self):
         return SQL(
             """
-            WITH ranked AS (
-                SELECT p.id AS partner_id, p.ka_grade_id AS grade_id,
-                       p.user_id, p.team_id, p.ka_revenue_12m AS revenue,
-                       ROW_NUMBER() OVER (ORDER BY p.ka_revenue_12m DESC, p.id) AS rank,
-                       COUNT(*) OVER () AS total_count,
-                       SUM(p.ka_revenue_12m) OVER () AS total,
-                       SUM(p.ka_revenue_12m) OVER (
-                           ORDER BY p.ka_revenue_12m DESC, p.id) AS running
+            WITH base AS (
+                SELECT p.*, %(company)s AS figures_company_id
                   FROM res_partner p
-                 WHERE p.is_company AND p.active AND p.ka_revenue_12m > 0
+                 WHERE p.is_company AND p.active AND p.parent_id IS NULL
+                   AND p.ka_revenue_12m > 0
+            ), ranked AS (
+                -- each company's customers among themselves, in its currency
+                SELECT p.id AS partner_id, p.ka_grade_id AS grade_id,
+                       p.user_id, p.team_id, p.figures_company_id AS company_id,
+                       p.ka_revenue_12m AS revenue,
+                       ROW_NUMBER() OVER w_rank AS rank,
+                       COUNT(*) OVER w_all AS total_count,
+                       SUM(p.ka_revenue_12m) OVER w_all AS total,
+                       SUM(p.ka_revenue_12m) OVER w_rank AS running
+                  FROM base p
+                WINDOW w_all AS (PARTITION BY p.figures_company_id),
+                       w_rank AS (PARTITION BY p.figures_company_id
+                                  ORDER BY p.ka_revenue_12m DESC, p.id)
             )
             SELECT partner_id AS id, partner_id, grade_id, user_id, team_id,
+                   company_id,
                    revenue, rank,
                    ROUND(100.0 * rank / total_count, 2) AS customer_share,
                    ROUND(100.0 * running / total, 2) AS cumulative_share,
@@ -66,5 +76,6 @@ class KeyAccountParetoReport(models.Model):
                         WHEN running - revenue < 0.95 * total THEN 'middle'
                         ELSE 'tail' END AS pareto_class
               FROM ranked
-            """
+            """,
+            company=self.env["key_account.measure"]._figures_company_sql("p"),
         )

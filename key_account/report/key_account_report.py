@@ -52,20 +52,19 @@ class KeyAccountReport(models.Model):
                    p.industry_id, p.state_id, p.user_id, p.team_id,
                    p.ka_rfm_segment AS rfm_segment
               FROM (
-                SELECT date_trunc('month', m.invoice_date)::date AS date,
-                       m.commercial_partner_id AS partner_id,
-                       m.company_id, c.currency_id,
-                       SUM(m.amount_untaxed_signed) AS revenue,
+                SELECT date_trunc('month', r.date)::date AS date,
+                       r.partner_id AS partner_id,
+                       r.company_id, c.currency_id,
+                       SUM(r.amount) AS revenue,
                        0::numeric AS margin, 0 AS order_count
-                  FROM account_move m
-                  JOIN res_company c ON c.id = m.company_id
-                 WHERE m.state = 'posted'
-                   AND m.move_type IN ('out_invoice', 'out_refund')
+                  FROM %(revenue)s r
+                  JOIN res_company c ON c.id = r.company_id
                  GROUP BY 1, 2, 3, 4
                 UNION ALL
                 SELECT date_trunc('month', o.date_order)::date,
                        cp.commercial_partner_id, o.company_id, c.currency_id,
-                       0, SUM(o.margin), COUNT(*)
+                       0, SUM(o.margin / COALESCE(NULLIF(o.currency_rate, 0), 1)),
+                       COUNT(*)
                   FROM sale_order o
                   JOIN res_partner cp ON cp.id = o.partner_id
                   JOIN res_company c ON c.id = o.company_id
@@ -73,5 +72,6 @@ class KeyAccountReport(models.Model):
                  GROUP BY 1, 2, 3, 4
               ) x
               JOIN res_partner p ON p.id = x.partner_id
-            """
+            """,
+            revenue=self.env["key_account.measure"]._revenue_lines_sql(None, None, None),
         )

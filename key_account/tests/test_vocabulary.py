@@ -186,7 +186,7 @@ class TestClosedFigures(KeyAccountCommon):
         self.assertNotIn("MD5", str(caught.exception))
         self.assertIn("100000", str(caught.exception))
         with self.assertRaises(ValidationError):
-            self.customer_a.write({"phone": "1" * 5000})
+            self.customer_a.write({"ref": "1" * 5000})
         self.assertTrue(self.customer_a.exists())
 
     def test_grade_rules_read_the_pipeline_day(self):
@@ -233,3 +233,33 @@ class TestClosedFigures(KeyAccountCommon):
         reasons = wizard.line_ids.mapped("reason")
         self.assertIn("规则拒绝了这一行", reasons)
         self.assertEqual(wizard.partner_ids.mapped("name"), ["正常的公司"])
+
+
+@tagged("post_install", "-at_install")
+class TestMergeAsUser(KeyAccountCommon):
+    def test_contact_merge_by_a_user_keeps_figures_out(self):
+        """Odoo's merge writes the merged contacts' plain fields as the user:
+        the system's figures and the grade are left to the system."""
+        merger = new_test_user(
+            self.env,
+            login="ka_merger",
+            groups="key_account.key_account_group_leader,base.group_partner_manager",
+        )
+        self.customer_b.sudo().write(
+            {"ka_revenue_12m": 5000, "ka_grade_id": self.grade_a.id}
+        )
+        code_a = self.customer_a.ka_code
+        wizard = (
+            self.env["base.partner.merge.automatic.wizard"]
+            .with_user(merger)
+            .create(
+                {
+                    "partner_ids": [(6, 0, (self.customer_a | self.customer_b).ids)],
+                    "dst_partner_id": self.customer_a.id,
+                }
+            )
+        )
+        wizard.action_merge()
+        self.assertFalse(self.customer_b.exists())
+        self.assertEqual(self.customer_a.ka_code, code_a)
+        self.assertFalse(self.customer_a.ka_grade_id)
