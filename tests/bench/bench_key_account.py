@@ -1,57 +1,78 @@
-"""Benchmark of the nightly key-account refresh on 100,000 customers.
+"""Benchmark of the key-account nightly pipeline on 100,000 customers.
 
     make bench ARGS=key_account
 
 The first run fills the bench database with generated data, straight in SQL
 (a few minutes at most), and commits it; later runs find it and reuse it:
 
-* 20 salespeople in 4 sales teams; 100,000 active customer companies (plus
-  1,000 archived ones), 70 % of them owned by a salesperson, the rest in the
-  public pool;
+* 20 salespeople in 4 sales teams;
+* 100,000 customers in the sense of ``key_account.measure._customer_sql``
+  (active company partners that are no competitor or supplier), plus 3,000
+  active competitors and suppliers and 1,000 archived companies, which the
+  pipeline must skip; 70 % are held by a salesperson (claimed in the 175 days
+  before ``TODAY``, each with a done follow-up activity since), the rest are
+  in the public pool; all were created before their first invoice;
 * 250,000 posted customer invoices and refunds (about 5 %) with 1,000,000
   product lines and one receivable line each, over the 3 years before
-  ``TODAY``. 30 % of the customers never bought; the invoices of the others
+  ``TODAY``. 30 % of the companies never bought; the invoices of the others
   follow a Pareto law (a few customers make most of the invoices), amounts are
   lognormal, some customers stopped buying, some pay late (overdue
   receivables);
 * a confirmed sales order (with its margin) behind most invoices, and some
   quotations and cancelled orders, which must not count.
 
-Two cases, one JSON line each:
+Cases (each in its own process), one JSON line per measurement:
 
-``key_account_refresh_baseline``
-    a naive per-customer ORM version of the figures (searches and sums in
-    Python, one write per customer) on a sample of 200 customers.
-``key_account_refresh``
-    ``key_account.refresh.refresh_all(TODAY)`` on every customer, from the
-    generated state: every customer gets its first figures, grade and
-    warnings. Also the time and queries of each step (``<step>_seconds``,
-    ``<step>_queries``), the same for the next night's refresh
-    (``next_day_*``), the speed-up on the naive version, and
-    ``baseline_mismatches``: sample customers whose naive figures differ from
-    the set-wise ones (must be 0).
+``key_account_data``
+    generates the data set when missing; its sizes.
+``key_account_pipeline``
+    * ``baseline``: a naive per-customer ORM version of the figures (searches
+      and sums in Python, one write per customer) on a sample of 200
+      customers, extrapolated per customer;
+    * ``cold`` and ``next_night`` on 10 % of the customers (the others
+      archived in the transaction), then on all of them: the queries of the
+      pipeline must not grow with the number of customers;
+    * ``cold``: ``key_account.pipeline._run(today=TODAY)`` (every step of every
+      installed addon) after the grades, grade history, warnings, their
+      activities and the chatter notes of the customers were reset: every
+      customer gets its first figures and grade;
+    * ``same_day``: the same day again (nothing to do: every step 0 rows);
+    * ``next_night``: ``TODAY`` + 1, nothing changed in between;
+    * ``verdict``: each target, the figure and whether it is met.
 
-Everything the cases write is rolled back at the end, so that every run
-measures the same refresh on the same data.
+  Each line has seconds, queries, the steps of the pipeline's report (rows,
+  seconds and queries of each; each step's pending ORM work is flushed at its
+  end, so that it counts in its own step and not in the next one), inside them
+  the parts that cost most (chatter notes, activities, followers...), what the
+  run created, the memory after each step, the peak RSS of the run and of the
+  process, and the load average of the machine (2 shared cores: compare the
+  seconds of runs made under similar loads).
+
+Everything the pipeline writes is rolled back at the end, so that every run
+measures the same nights on the same data.
 """
 
 import io
 import logging
+import os
 import sys
 import time
 from contextlib import ExitStack
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from unittest.mock import patch
 
 import numpy as np
+import pytz
 
 _logger = logging.getLogger("bench.key_account")
 
 # --- the generated data set --------------------------------------------------
+DATA_VERSION = "2"  # bump when the generated data set changes
 TODAY = date(2026, 6, 30)  # fixed, so that the data set can be reused forever
 YEARS = 3  # invoices spread over the 3 years before TODAY
-N_CUSTOMERS = 100_000  # active customer companies
-N_ARCHIVED = 1_000  # archived ones, which the refresh must skip
+N_CUSTOMERS = 100_000  # customers of the pipeline
+N_NOT_CUSTOMERS = 3_000  # active competitors and suppliers
+N_ARCHIVED = 1_000  # archived companies
 N_INVOICES = 250_000  # posted invoices and refunds
 N_LINES = 1_000_000  # their product lines (each also has a receivable line)
 BUYER_SHARE = 0.7  # share of the customers that ever bought
@@ -60,18 +81,78 @@ MAX_WEIGHT = 1000  # ... capped: the largest customer has some 600 invoices
 ORDER_VALUE = 3000  # median order value of a small customer (CNY)
 SIZE_EXP = 0.25  # frequent buyers also place larger orders
 REFUND_SHARE = 0.05
+HELD_SHARE = 0.7  # customers held by a salesperson
+CLAIM_DAYS = 175  # ... claimed at most this many days before TODAY
+FOLLOWUP_DAYS = 18  # mean age of their last follow-up (exponential)
 N_SALESPEOPLE = 20
 TEAMS = ("BENCH 华东", "BENCH 华南", "BENCH 华北", "BENCH 西南")
-REF_PREFIX = "BENCH"  # res_partner.ref of the generated customers
+REF_PREFIX = "BENCH"  # res_partner.ref of the generated companies
 SEED = 20260630
 
-# --- the naive per-customer version ------------------------------------------
-BASELINE_SAMPLE = 200
+# --- the measurements ---------------------------------------------------------
+BASELINE_SAMPLE = 200  # customers of the naive version
+SMALL_EVERY = 10  # the small run keeps 1 customer in 10
+TARGETS = {  # figure: (limit, "max" or "min")
+    "cold_seconds": (20.0, "max"),
+    "next_night_seconds": (5.0, "max"),
+    "peak_rss_mb": (1024.0, "max"),
+    "speedup": (100.0, "min"),
+}
+# inside the steps, what costs most: (model, method, key)
+PARTS = (
+    ("key_account.refresh", "_clv_summary", "clv_summary"),
+    ("key_account.grade.history", "_record_bulk", "grade_history"),
+    ("key_account.grade.history", "_post_chatter", "grade_chatter"),
+    ("res.partner", "_message_log_batch", "message_log_batch"),
+    ("mail.message", "create", "mail_message_create"),
+    ("key_account.warning", "_raise_warnings", "warnings_raise"),
+    ("key_account.warning", "_close", "warnings_close"),
+    ("mail.activity", "_ka_create_for_partners", "ka_create_for_partners"),
+    ("mail.activity", "create", "mail_activity_create"),
+    ("res.partner", "message_subscribe", "message_subscribe"),
+    ("key_account.pool", "_refresh_last_followup", "pool_last_followup"),
+    ("key_account.pool", "_send_notices", "pool_notices"),
+    ("key_account.pool", "_log", "pool_log"),
+)
 
 
 def _measure():
     """run_bench.Measure: seconds and SQL queries of a block."""
     return sys.modules["__main__"].Measure()
+
+
+def _load():
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def _rss_mb(field):
+    """VmHWM (peak) or VmRSS of this process, in MB."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return round(int(line.split()[1]) / 1024, 1)
+    return None
+
+
+def _reset_peak():
+    """Reset the process's peak RSS (Linux: clear_refs 5); False if refused."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as refs:
+            refs.write("5")
+        return True
+    except OSError:
+        return False
+
+
+class _Peak:
+    """The peak RSS of the whole process, across the resets of each run."""
+
+    value = 0.0
+
+    @classmethod
+    def seen(cls):
+        cls.value = max(cls.value, _rss_mb("VmHWM") or 0.0)
+        return cls.value
 
 
 # =============================================================================
@@ -157,16 +238,29 @@ def _accounts(env):
 
 
 def _customer_rows(rng, users, teams):
-    """The number of customers and a row for each: salesperson, team,
-    customer type, active, margin of their orders."""
-    n = N_CUSTOMERS + N_ARCHIVED
+    """The number of companies and a row for each: salesperson, team,
+    customer type, active, margin of their orders, and the days before TODAY
+    of its creation, its claim and its last follow-up (held ones)."""
+    n = N_CUSTOMERS + N_NOT_CUSTOMERS + N_ARCHIVED
+    order = rng.permutation(n)
+    other = np.zeros(n, dtype=bool)  # active competitors and suppliers
+    other[order[N_CUSTOMERS : N_CUSTOMERS + N_NOT_CUSTOMERS]] = True
     active = np.ones(n, dtype=bool)
-    active[rng.choice(n, N_ARCHIVED, replace=False)] = False
-    # 70 % owned by a salesperson (some sell much more than others)
-    owned = rng.random(n) < 0.7
+    active[order[N_CUSTOMERS + N_NOT_CUSTOMERS :]] = False
+    kinds = ("end_customer", "partner", None, "competitor", "supplier")
+    ctype = np.where(
+        other,
+        rng.choice([3, 4], n, p=[0.7, 0.3]),
+        rng.choice([0, 1, 2], n, p=[0.84, 0.11, 0.05]),
+    )
+    # 70 % held by a salesperson (some sell much more than others), claimed
+    # in the last 175 days and followed up since (the pipeline has run every
+    # night: held customers are within the pool's limits, or nearly)
+    owned = rng.random(n) < HELD_SHARE
     seller = rng.choice(len(users), n, p=_normalised(rng.pareto(2.0, len(users)) + 1))
-    kinds = ("end_customer", "partner", "competitor", None)
-    ctype = rng.choice(len(kinds), n, p=[0.8, 0.12, 0.03, 0.05])
+    claimed = rng.integers(1, CLAIM_DAYS + 1, n)
+    followed = np.minimum(rng.exponential(FOLLOWUP_DAYS, n).astype(int), claimed)
+    created = YEARS * 365 + rng.integers(1, 366, n)
     margin_pct = np.round(rng.uniform(0.08, 0.45, n), 3)
     rows = (
         (
@@ -176,6 +270,9 @@ def _customer_rows(rng, users, teams):
             kinds[ctype[idx]],
             "t" if active[idx] else "f",
             margin_pct[idx],
+            created[idx],
+            claimed[idx] if owned[idx] else None,
+            followed[idx] if owned[idx] else None,
         )
         for idx in range(n)
     )
@@ -264,6 +361,9 @@ def _generate(env):
         "income": income.id,
         "country": env.ref("base.cn").id,
         "prefix": REF_PREFIX,
+        "today": TODAY,
+        "subtype": env.ref("mail.mt_activities").id,
+        "call": env.ref("mail.mail_activity_data_call").id,
     }
 
     # --- customers ---
@@ -272,7 +372,8 @@ def _generate(env):
         """
         CREATE TEMP TABLE bench_cust (
             idx int PRIMARY KEY, user_id int, team_id int, ctype varchar,
-            active bool, margin_pct numeric, pid int
+            active bool, margin_pct numeric, created_days int, claim_days int,
+            followup_days int, pid int
         ) ON COMMIT DROP
         """
     )
@@ -280,7 +381,17 @@ def _generate(env):
     _copy(
         cr,
         "bench_cust",
-        ["idx", "user_id", "team_id", "ctype", "active", "margin_pct"],
+        [
+            "idx",
+            "user_id",
+            "team_id",
+            "ctype",
+            "active",
+            "margin_pct",
+            "created_days",
+            "claim_days",
+            "followup_days",
+        ],
         rows,
     )
     cr.execute("UPDATE bench_cust SET pid = nextval('res_partner_id_seq')")
@@ -290,14 +401,17 @@ def _generate(env):
             id, commercial_partner_id, name, complete_name, ref, type,
             is_company, active, lang, tz, country_id, company_id, user_id,
             team_id, ka_customer_type, ka_status, customer_rank, supplier_rank,
-            partner_share, employee, autopost_bills, color,
+            partner_share, employee, autopost_bills, color, ka_claim_date,
             create_uid, write_uid, create_date, write_date)
         SELECT c.pid, c.pid, n.name, n.name,
                %(prefix)s || lpad(c.idx::text, 6, '0'), 'contact',
                TRUE, c.active, 'en_US', 'Asia/Shanghai', %(country)s, NULL,
                c.user_id, c.team_id, c.ctype, 'active', 1, 0,
                TRUE, FALSE, 'ask', 0,
-               %(uid)s, %(uid)s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+               %(today)s::date - c.claim_days + interval '2 hours',
+               %(uid)s, %(uid)s,
+               %(today)s::date - c.created_days + interval '1 hour',
+               %(today)s::date - c.created_days + interval '1 hour'
           FROM bench_cust c
          CROSS JOIN LATERAL (
                SELECT '基准客户' || lpad(c.idx::text, 6, '0') || '有限公司' AS name
@@ -484,31 +598,70 @@ def _generate(env):
         common,
     )
     _logger.info("bench: sales orders in %.1fs", time.perf_counter() - t0)
-    for table in ("account_move_line", "sale_order"):
+    followups = _followups(cr, common)
+    _logger.info("bench: %s follow-ups", followups)
+    for table in ("account_move_line", "sale_order", "mail_message"):
         cr.execute(f"ANALYZE {table}")
     cr.commit()
     env.invalidate_all()
 
 
+def _followups(cr, common):
+    """A done follow-up activity (a call) on each held customer, by its
+    salesperson, on the day of its last follow-up (10:00 in Shanghai)."""
+    cr.execute(
+        """
+        INSERT INTO mail_message (
+            model, res_id, record_name, message_type, subtype_id,
+            mail_activity_type_id, body, date, author_id, is_internal,
+            create_uid, write_uid, create_date, write_date)
+        SELECT 'res.partner', c.pid,
+               '基准客户' || lpad(c.idx::text, 6, '0') || '有限公司',
+               'notification', %(subtype)s, %(call)s,
+               '<p>基准跟进：电话</p>', f.at, u.partner_id, FALSE,
+               c.user_id, c.user_id, f.at, f.at
+          FROM bench_cust c
+          JOIN res_users u ON u.id = c.user_id
+         CROSS JOIN LATERAL (
+               SELECT %(today)s::date - c.followup_days + interval '2 hours' AS at
+         ) f
+         WHERE c.followup_days IS NOT NULL
+        """,
+        common,
+    )
+    return cr.rowcount
+
+
 def _ensure_data(env):
     """Generate the data set unless the database holds it already.
     Returns the seconds the generation took (0 when reused)."""
-    env.cr.execute(
-        "SELECT COUNT(*) FROM res_partner WHERE ref LIKE %s AND active",
-        (REF_PREFIX + "%",),
+    cr = env.cr
+    params = env["ir.config_parameter"].sudo()
+    cr.execute(
+        "SELECT COUNT(*) FROM res_partner WHERE ref LIKE %s", (REF_PREFIX + "%",)
     )
-    if env.cr.fetchone()[0] >= N_CUSTOMERS:
+    existing = cr.fetchone()[0]
+    version = params.get_param("bench.key_account.data_version")
+    if existing and version == DATA_VERSION:
         return 0.0
+    if existing:
+        raise RuntimeError(
+            f"the bench database holds version {version or 1} of the key_account "
+            f"data set, this benchmark needs version {DATA_VERSION}: drop the "
+            "database (dropdb kam_bench) and run `make bench` again"
+        )
     _logger.info("bench: generating the key-account data set")
     t0 = time.perf_counter()
     _generate(env)
+    params.set_param("bench.key_account.data_version", DATA_VERSION)
+    cr.commit()
     return round(time.perf_counter() - t0, 1)
 
 
 def _hide_other_companies(env):
     """Archive, in this transaction only, the companies other benchmarks put in
     the bench database (e.g. the sales_followup customers), so that the
-    refresh sees our customers only. Our own company stays."""
+    pipeline sees our customers only. Our own companies stay."""
     env.cr.execute(
         """
         UPDATE res_partner SET active = FALSE
@@ -523,10 +676,25 @@ def _hide_other_companies(env):
     return hidden
 
 
+def _customers(env):
+    """The customers of the pipeline, in every company (the shared measure)."""
+    from odoo.tools import SQL
+
+    measure = env["key_account.measure"]
+    total = 0
+    for company in env["res.company"].sudo().search([]):
+        env.cr.execute(
+            SQL(
+                "SELECT COUNT(*) FROM res_partner p WHERE %s",
+                measure._customer_sql(company, "p"),
+            )
+        )
+        total += env.cr.fetchone()[0]
+    return total
+
+
 def _sizes(env):
     cr = env.cr
-    cr.execute("SELECT COUNT(*) FROM res_partner WHERE is_company AND active")
-    customers = cr.fetchone()[0]
     cr.execute(
         """
         SELECT COUNT(DISTINCT m.id), COUNT(*)
@@ -540,12 +708,81 @@ def _sizes(env):
     invoices, lines = cr.fetchone()
     cr.execute("SELECT COUNT(*) FROM sale_order WHERE state = 'sale'")
     orders = cr.fetchone()[0]
+    cr.execute(
+        "SELECT COUNT(*) FROM mail_message "
+        "WHERE model = 'res.partner' AND mail_activity_type_id IS NOT NULL"
+    )
+    followups = cr.fetchone()[0]
+    cr.execute("SELECT COUNT(*) FROM res_company")
+    companies = cr.fetchone()[0]
     return {
-        "customers": customers,
+        "companies": companies,
+        "customers": _customers(env),
         "invoices": invoices,
         "invoice_lines": lines,
         "sale_orders": orders,
+        "followups": followups,
     }
+
+
+# the columns the key_account steps write on the customers
+PARTNER_COLUMNS = (
+    "ka_grade_id",
+    "ka_revenue_12m",
+    "ka_revenue_prev_12m",
+    "ka_revenue_change_pct",
+    "ka_margin_12m",
+    "ka_order_count",
+    "ka_first_order_date",
+    "ka_last_order_date",
+    "ka_receivable",
+    "ka_overdue",
+    "ka_rfm_recency",
+    "ka_rfm_frequency",
+    "ka_rfm_monetary",
+    "ka_rfm_segment",
+    "ka_p_alive",
+    "ka_expected_purchases",
+    "ka_clv",
+    "ka_last_followup_date",
+    "ka_pool_notice_date",
+)
+
+
+def _reset_cold(env):
+    """Back to the night before the first one (in this transaction): no
+    grade, figure, grade history, warning, activity, follower, pool log or
+    chatter note on the generated companies; their follow-ups stay.
+    Returns the rows removed or reset per table (all 0 on the generated
+    data, which the benchmark never commits)."""
+    cr = env.cr
+    env.flush_all()
+    bench = "SELECT id FROM res_partner WHERE ref LIKE %(ref)s"
+    statements = {
+        "mail_activity": "DELETE FROM mail_activity WHERE res_model = 'res.partner' "
+        f"AND res_id IN ({bench})",
+        "key_account_warning": "DELETE FROM key_account_warning "
+        f"WHERE partner_id IN ({bench})",
+        "key_account_grade_history": "DELETE FROM key_account_grade_history "
+        f"WHERE partner_id IN ({bench})",
+        "key_account_pool_log": "DELETE FROM key_account_pool_log "
+        f"WHERE partner_id IN ({bench})",
+        "mail_message": "DELETE FROM mail_message WHERE model = 'res.partner' "
+        f"AND mail_activity_type_id IS NULL AND res_id IN ({bench})",
+        "mail_followers": "DELETE FROM mail_followers WHERE res_model = "
+        f"'res.partner' AND res_id IN ({bench})",
+        "res_partner": "UPDATE res_partner SET "
+        + ", ".join(f"{col} = NULL" for col in PARTNER_COLUMNS)
+        + " WHERE ref LIKE %(ref)s AND ("
+        + " OR ".join(f"{col} IS NOT NULL" for col in PARTNER_COLUMNS)
+        + ")",
+    }
+    reset = {}
+    for table, statement in statements.items():
+        cr.execute(statement, {"ref": REF_PREFIX + "%"})
+        reset[table] = cr.rowcount
+    env.invalidate_all()
+    return reset
 
 
 # =============================================================================
@@ -566,9 +803,10 @@ FIGURES = (
 def _naive_figures(partners, today):
     """What one would write without thinking of 100,000 customers: for each
     customer, search its invoices, orders and receivables and add up in
-    Python."""
+    Python (order days on the company's business clock)."""
     env = partners.env
     Move, Order, Line = env["account.move"], env["sale.order"], env["account.move.line"]
+    tz = env.company._ka_tz()
     d12, d24 = today - timedelta(days=365), today - timedelta(days=730)
     result = {}
     for partner in partners:
@@ -588,8 +826,10 @@ def _naive_figures(partners, today):
         orders = Order.search(
             [("partner_id", "child_of", partner.id), ("state", "=", "sale")]
         )
-        days = [o.date_order.date() for o in orders]
-        margin12 = sum(o.margin for o in orders if o.date_order.date() > d12)
+        days = {
+            o: pytz.utc.localize(o.date_order).astimezone(tz).date() for o in orders
+        }
+        margin12 = sum(o.margin for o in orders if days[o] > d12)
         receivables = Line.search(
             [
                 ("partner_id", "=", partner.id),
@@ -612,9 +852,8 @@ def _naive_figures(partners, today):
             ),
             "ka_margin_12m": margin12,
             "ka_order_count": len(orders),
-            "ka_first_order_date": min(days) if days else False,
-            "ka_last_order_date": max(days) if days else False,
-            "ka_days_since_order": (today - max(days)).days if days else 0,
+            "ka_first_order_date": min(days.values()) if days else False,
+            "ka_last_order_date": max(days.values()) if days else False,
             "ka_receivable": receivable,
             "ka_overdue": overdue,
         }
@@ -647,106 +886,268 @@ def _mismatches(env, naive):
     return len({pid for pid, *_rest in bad})
 
 
-# =============================================================================
-# the cases
-# =============================================================================
-# the steps of refresh_all, and inside them what costs most
-STEPS = (
-    ("key_account.refresh", "_refresh_figures", "figures"),
-    ("key_account.refresh", "_refresh_rfm", "rfm"),
-    ("key_account.refresh", "_refresh_clv", "clv"),
-    ("key_account.refresh", "_clv_summary", "clv_summary"),
-    ("key_account.grade.rule", "_apply_rules", "grades"),
-    ("key_account.grade.history", "_record_bulk", "grades_history"),
-    ("key_account.warning.rule", "_run_rules", "warnings"),
-    ("key_account.warning", "_raise_warnings", "warnings_raise"),
-)
-
-
-def _spy(steps, key, method):
-    """Wrap a model method to add up its seconds and queries, and keep its
-    last result."""
-
-    def wrapper(*args, **kwargs):
-        with _measure() as m:
-            result = method(*args, **kwargs)
-        seconds, queries, _last = steps.get(key, (0.0, 0, None))
-        steps[key] = (round(seconds + m.seconds, 3), queries + m.queries, result)
-        return result
-
-    return wrapper
-
-
-def _refresh(env, today):
-    """refresh_all(today), with the seconds and queries of each step."""
-    steps = {}
-    with ExitStack() as stack:
-        for model, name, key in STEPS:
-            cls = type(env[model])
-            spy = _spy(steps, key, getattr(cls, name))
-            stack.enter_context(patch.object(cls, name, spy))
-        env.invalidate_all()
-        with _measure() as total:
-            env["key_account.refresh"].refresh_all(today)
-            env.flush_all()
-    figures = {"seconds": total.seconds, "queries": total.queries}
-    for _model, _name, key in STEPS:
-        seconds, queries, _result = steps.get(key, (0.0, 0, None))
-        figures[f"{key}_seconds"] = seconds
-        figures[f"{key}_queries"] = queries
-    figures["grades_changed"] = steps["grades"][2]
-    figures["warnings_opened"], figures["warnings_closed"] = steps["warnings"][2]
-    return figures
-
-
-def bench_key_account_refresh(env, emit):
-    generate_seconds = _ensure_data(env)
-    hidden = _hide_other_companies(env)
-    sizes = _sizes(env)
-
-    # the naive version on a random sample of the active customers
+def _baseline(env):
+    """The naive figures of a random sample of the customers, rolled back.
+    Returns (figures, seconds per customer, the JSON line's figures)."""
     env.cr.execute(
-        "SELECT id FROM res_partner WHERE ref LIKE %s AND active ORDER BY id",
+        "SELECT id FROM res_partner WHERE ref LIKE %s AND active "
+        "AND COALESCE(ka_customer_type, '') NOT IN ('competitor', 'supplier') "
+        "ORDER BY id",
         (REF_PREFIX + "%",),
     )
     ids = [row[0] for row in env.cr.fetchall()]
     rng = np.random.default_rng(SEED)
     picked = rng.choice(len(ids), BASELINE_SAMPLE + 5, replace=False)
     partners = env["res.partner"].browse([ids[i] for i in picked])
+    savepoint = env.cr.savepoint()
     # warm the ORM (first queries, caches) on 5 other customers
     _naive_figures(partners[BASELINE_SAMPLE:], TODAY)
     partners = partners[:BASELINE_SAMPLE]
     env.invalidate_all()
     with _measure() as base:
         naive = _naive_figures(partners, TODAY)
+    savepoint.close(rollback=True)
+    env.invalidate_all()
     per_customer = base.seconds / BASELINE_SAMPLE
-    emit(
-        case="key_account_refresh_baseline",
-        customers=BASELINE_SAMPLE,
-        seconds=base.seconds,
-        queries=base.queries,
-        seconds_per_customer=round(per_customer, 4),
-        queries_per_customer=round(base.queries / BASELINE_SAMPLE, 1),
+    return (
+        naive,
+        per_customer,
+        {
+            "customers": BASELINE_SAMPLE,
+            "seconds": base.seconds,
+            "queries": base.queries,
+            "seconds_per_customer": round(per_customer, 4),
+            "queries_per_customer": round(base.queries / BASELINE_SAMPLE, 1),
+        },
     )
 
-    # the set-wise refresh of every customer, from the generated state; then
-    # the naive figures of the sample must be those the refresh found
-    cold = _refresh(env, TODAY)
-    cold["baseline_mismatches"] = _mismatches(env, naive)
-    # the next night: few grades change, most warnings are open already
-    next_day = _refresh(env, TODAY + timedelta(days=1))
-    seconds, queries = cold.pop("seconds"), cold.pop("queries")
+
+# =============================================================================
+# the pipeline, measured
+# =============================================================================
+def _spy(stats, key, method):
+    """Wrap a method to add up its calls, seconds, queries and the records it
+    returns."""
+    from odoo.models import BaseModel
+
+    def wrapper(*args, **kwargs):
+        with _measure() as m:
+            result = method(*args, **kwargs)
+        stat = stats.setdefault(
+            key, {"calls": 0, "seconds": 0.0, "queries": 0, "records": 0}
+        )
+        stat["calls"] += 1
+        stat["seconds"] = round(stat["seconds"] + m.seconds, 3)
+        stat["queries"] += m.queries
+        if isinstance(result, BaseModel):
+            stat["records"] += len(result)
+        return result
+
+    return wrapper
+
+
+def _step_spy(stats, code, method):
+    """Wrap a step: its queries, and its own pending ORM work flushed at its
+    end (so that it counts in this step, not in the next one that flushes),
+    the process's memory after it and the run's peak so far."""
+
+    def wrapper(self, *args, **kwargs):
+        with _measure() as m:
+            result = method(self, *args, **kwargs)
+            self.env.flush_all()
+        stat = stats.setdefault(code, {"queries": 0})
+        stat["queries"] += m.queries
+        stat["rss_mb"] = _rss_mb("VmRSS")
+        stat["run_peak_rss_mb"] = _rss_mb("VmHWM")
+        return result
+
+    return wrapper
+
+
+def _counts(env):
+    """What the pipeline creates, counted in the database."""
+    env.cr.execute(
+        """
+        SELECT (SELECT COUNT(*) FROM mail_activity WHERE res_model = 'res.partner'),
+               (SELECT COUNT(*) FROM mail_message WHERE model = 'res.partner'),
+               (SELECT COUNT(*) FROM mail_followers WHERE res_model = 'res.partner'),
+               (SELECT COUNT(*) FROM key_account_warning WHERE state = 'open'),
+               (SELECT COUNT(*) FROM key_account_grade_history),
+               (SELECT COUNT(*) FROM key_account_pool_log),
+               (SELECT COUNT(*) FROM res_partner
+                 WHERE ka_grade_id IS NOT NULL AND active AND is_company)
+        """
+    )
+    names = (
+        "activities",
+        "partner_messages",
+        "partner_followers",
+        "open_warnings",
+        "grade_history",
+        "pool_log",
+        "graded_customers",
+    )
+    return dict(zip(names, env.cr.fetchone(), strict=True))
+
+
+def _patches(env, steps, parts):
+    """Spies on every step of the pipeline and on the costly parts."""
+    stack = ExitStack()
+    pipeline = type(env["key_account.pipeline"])
+    for _sequence, code in env["key_account.pipeline"]._steps():
+        name = f"_step_{code}"
+        stack.enter_context(
+            patch.object(
+                pipeline, name, _step_spy(steps, code, getattr(pipeline, name))
+            )
+        )
+    for model, name, key in PARTS:
+        if model in env and hasattr(type(env[model]), name):
+            cls = type(env[model])
+            stack.enter_context(
+                patch.object(cls, name, _spy(parts, key, getattr(cls, name)))
+            )
+    return stack
+
+
+def _pipeline(env, today, label):
+    """``key_account.pipeline._run(today=today)``, measured."""
+    steps, parts = {}, {}
+    env.flush_all()
+    env.invalidate_all()
+    # every run starts with empty ORM caches, so that runs compare
+    env.registry.clear_all_caches()
+    before = _counts(env)
+    customers = _customers(env)
+    load = _load()
+    _Peak.seen()
+    peak_reset = _reset_peak()
+    with _patches(env, steps, parts), _measure() as total:
+        report = env["key_account.pipeline"]._run(today=today)
+        # what the ORM still holds, and the pre-commit hooks (bus messages)
+        env.cr.flush()
+    run_peak = _rss_mb("VmHWM") if peak_reset else None
+    after = _counts(env)
+    per_step = {}
+    for item in report:
+        step = per_step.setdefault(
+            item["step"], {"rows": 0, "seconds": 0.0, "queries": 0}
+        )
+        step["rows"] += item["rows"]
+        step["seconds"] = round(step["seconds"] + item["seconds"], 3)
+        if item["error"]:
+            step["error"] = item["error"]
+    for code, stat in steps.items():
+        per_step.setdefault(code, {"rows": 0, "seconds": 0.0}).update(stat)
+    return {
+        "case": "key_account_pipeline",
+        "measure": label,
+        "customers": customers,
+        "today": str(today),
+        "seconds": total.seconds,
+        "queries": total.queries,
+        "rows": sum(step["rows"] for step in per_step.values()),
+        "steps": per_step,
+        "parts": parts,
+        "created": {key: after[key] - before[key] for key in after},
+        "run_peak_rss_mb": run_peak,
+        "rss_mb": _rss_mb("VmRSS"),
+        "peak_rss_mb": _Peak.seen(),
+        "load": load,
+        "load_after": _load(),
+    }
+
+
+def _small(env, emit):
+    """Cold and next night on 1 customer in 10 (the others archived), rolled
+    back. Returns the two JSON lines' figures."""
+    savepoint = env.cr.savepoint()
+    env.cr.execute(
+        "UPDATE res_partner SET active = FALSE "
+        "WHERE ref LIKE %s AND active AND id %% %s <> 0",
+        (REF_PREFIX + "%", SMALL_EVERY),
+    )
+    env.invalidate_all()
+    cold = _pipeline(env, TODAY, "small_cold")
+    emit(**cold)
+    next_night = _pipeline(env, TODAY + timedelta(days=1), "small_next_night")
+    emit(**next_night)
+    savepoint.close(rollback=True)
+    env.invalidate_all()
+    return cold, next_night
+
+
+def _verdict(cold, next_night, small_cold, small_next, per_customer):
+    speedup = round(per_customer * cold["customers"] / cold["seconds"], 1)
+    figures = {
+        "cold_seconds": cold["seconds"],
+        "next_night_seconds": next_night["seconds"],
+        "peak_rss_mb": _Peak.seen(),
+        "speedup": speedup,
+    }
+    verdict = {}
+    for name, value in figures.items():
+        limit, kind = TARGETS[name]
+        met = value <= limit if kind == "max" else value >= limit
+        verdict[name] = {"value": value, "target": f"{kind} {limit:g}", "met": met}
+    # constant: the queries at 10x the customers within 10 % of the small run's
+    for name, big, small in (
+        ("cold_queries", cold, small_cold),
+        ("next_night_queries", next_night, small_next),
+    ):
+        growth = {
+            code: [small["steps"].get(code, {}).get("queries"), step.get("queries")]
+            for code, step in big["steps"].items()
+        }
+        verdict[name] = {
+            "value": [small["queries"], big["queries"]],
+            "customers": [small["customers"], big["customers"]],
+            "per_step": growth,
+            "target": "constant in the number of customers (within 10 %)",
+            "met": big["queries"] <= 1.1 * small["queries"],
+        }
+    return verdict
+
+
+def bench_key_account_data(env, emit):
+    """Generate the data set when missing (in a process of its own, so that
+    the pipeline's process measures the pipeline only)."""
+    generate_seconds = _ensure_data(env)
+    emit(**_sizes(env), generate_seconds=generate_seconds, load=_load())
+
+
+def bench_key_account_pipeline(env, emit):
+    generate_seconds = _ensure_data(env)
+    hidden = _hide_other_companies(env)
+    reset = _reset_cold(env)
+    sizes = _sizes(env)
     emit(
+        measure="sizes",
         **sizes,
-        seconds=seconds,
-        queries=queries,
-        baseline_seconds_per_customer=round(per_customer, 4),
-        speedup=round(per_customer * sizes["customers"] / seconds, 1),
-        **cold,
-        **{f"next_day_{key}": value for key, value in next_day.items()},
         generate_seconds=generate_seconds,
         other_companies_hidden=hidden,
+        reset=reset,
+        load=_load(),
     )
 
-    # keep the generated data, drop what the refreshes wrote
+    naive, per_customer, baseline = _baseline(env)
+    emit(case="key_account_baseline", measure="baseline", **baseline, load=_load())
+
+    small_cold, small_next = _small(env, emit)
+
+    cold = _pipeline(env, TODAY, "cold")
+    cold["baseline_mismatches"] = _mismatches(env, naive)
+    cold["speedup"] = round(per_customer * cold["customers"] / cold["seconds"], 1)
+    emit(**cold)
+    emit(**_pipeline(env, TODAY, "same_day"))
+    next_night = _pipeline(env, TODAY + timedelta(days=1), "next_night")
+    emit(**next_night)
+
+    emit(
+        measure="verdict",
+        at=datetime.now().isoformat(timespec="seconds"),
+        **_verdict(cold, next_night, small_cold, small_next, per_customer),
+        load=_load(),
+    )
+    # keep the generated data, drop what the pipeline wrote
     env.cr.rollback()
