@@ -24,7 +24,8 @@ nothing), with ``NOW``/``TODAY`` fixed so that every run measures the same:
 ``after_sales_sla_escalation``
     ``helpdesk.ticket._cron_sla_escalate()``.
 ``after_sales_expiry_reminders``
-    ``after_sales.authorization._cron_expire_and_remind()``.
+    the ``authorization_expiry`` step of the nightly pipeline
+    (``key_account.pipeline._run(codes=["authorization_expiry"])``).
 ``after_sales_issue_authorizations``
     confirming a sales order of 500 licensed lines, which issues 500 keys.
 ``after_sales_status_endpoint``
@@ -337,11 +338,13 @@ def bench_after_sales_expiry_reminders(env, emit):
     generate_seconds = _ensure_data(env)
     env.cr.execute("SELECT state, COUNT(*) FROM after_sales_authorization GROUP BY 1")
     before = dict(env.cr.fetchall())
-    Authorization = env["after_sales.authorization"]
+    Pipeline = env["key_account.pipeline"]
     with _frozen():
         figures = _twice(
             env,
-            Authorization._cron_expire_and_remind,
+            lambda: Pipeline._run(
+                companies=env.company, today=TODAY, codes=["authorization_expiry"]
+            ),
             lambda: _activity_count(env, "after_sales.authorization"),
         )
     env.cr.execute(
