@@ -1,6 +1,7 @@
 import base64
 from datetime import timedelta
 
+import pytz
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
@@ -79,7 +80,9 @@ class AfterSalesAuthorization(models.Model):
     edition = fields.Char()
     seats = fields.Integer(required=True, default=1, tracking=True)
     date_start = fields.Date(
-        string="Start Date", required=True, default=fields.Date.context_today
+        string="Start Date",
+        required=True,
+        default=lambda self: self.env.company._ka_today(),
     )
     date_end = fields.Date(
         string="Expiry Date",
@@ -251,8 +254,9 @@ class AfterSalesAuthorization(models.Model):
             raise UserError(
                 self.env._("Only suspended authorizations can be reactivated.")
             )
-        today = fields.Date.context_today(self)
-        expired = self.filtered(lambda a: a.date_end and a.date_end < today)
+        expired = self.filtered(
+            lambda a: a.date_end and a.date_end < a.company_id._ka_today()
+        )
         expired.sudo().write({"state": "expired"})
         (self - expired).sudo().write({"state": "active"})
         return True
@@ -318,11 +322,10 @@ class AfterSalesAuthorization(models.Model):
             raise UserError(self.env._("A revoked authorization cannot be renewed."))
         if self.filtered(lambda a: not a.date_end):
             raise UserError(self.env._("A perpetual authorization needs no renewal."))
-        today = fields.Date.context_today(self)
         vals_list = []
         for auth in self:
             duration = months or auth.product_id.as_licence_months or 12
-            base = max(auth.date_end, today)
+            base = max(auth.date_end, auth.company_id._ka_today())
             vals_list.append(
                 {
                     "company_id": auth.company_id.id,
@@ -423,7 +426,12 @@ class AfterSalesAuthorization(models.Model):
         for line in lines:
             order = line.order_id
             product = line.product_id
-            start = fields.Date.context_today(self, order.date_order)
+            # the business day of the order in its company's time zone
+            start = (
+                pytz.utc.localize(order.date_order)
+                .astimezone(order.company_id._ka_tz())
+                .date()
+            )
             months = product.as_licence_months
             vals_list.append(
                 {
@@ -442,23 +450,30 @@ class AfterSalesAuthorization(models.Model):
         return self.sudo().create(vals_list)
 
     @api.model
-    def _cron_expire_and_remind(self):
-        """Mark expired keys and remind account managers N days before expiry.
+    def _as_expire_and_remind(self, company, today):
+        """The nightly step of ``company`` for its business day ``today``:
+        mark its expired keys, remind the account managers N days before
+        expiry (``after_sales.expiry_reminder_days``) and, when
+        ``after_sales.expiry_notice_customer`` is set, e-mail the customers.
 
-        Set-wise and idempotent: the reminder is sent once per authorization
-        (``reminder_date``), expired ones are found by one search.
+        Set-wise and idempotent: two searches, one write each, the activities
+        in one batch; the reminder is sent once per key (``reminder_date``).
+        Returns the keys changed (expired or reminded).
         """
-        today = fields.Date.context_today(self)
-        self.search(
-            [("state", "in", ("active", "suspended")), ("date_end", "<", today)]
-        ).sudo().write({"state": "expired"})
+        Authorization = self.sudo()
+        mine = [("company_id", "=", company.id)]
+        expired = Authorization.search(
+            mine + [("state", "in", ("active", "suspended")), ("date_end", "<", today)]
+        )
+        expired.write({"state": "expired"})
         days = int(
             self.env["ir.config_parameter"]
             .sudo()
             .get_param("after_sales.expiry_reminder_days", 30)
         )
-        to_remind = self.search(
-            [
+        to_remind = Authorization.search(
+            mine
+            + [
                 ("state", "=", "active"),
                 ("reminder_date", "=", False),
                 ("date_end", "!=", False),
@@ -466,7 +481,7 @@ class AfterSalesAuthorization(models.Model):
             ]
         )
         if not to_remind:
-            return
+            return len(expired)
         activity_type = self.env.ref("mail.mail_activity_data_todo")
         model_id = self.env["ir.model"]._get_id(self._name)
         vals_list = []
@@ -485,12 +500,15 @@ class AfterSalesAuthorization(models.Model):
                         "Authorization expires on %(date)s: renew with the customer",
                         date=auth.date_end,
                     ),
+                    "automated": True,
                 }
             )
-        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
-            vals_list
-        )
-        to_remind.sudo().write({"reminder_date": today})
+        # one batch, no e-mail per activity: the managers find them in their
+        # activities
+        self.env["mail.activity"].sudo().with_context(
+            mail_activity_quick_update=True
+        ).create(vals_list)
+        to_remind.write({"reminder_date": today})
         if self.env["ir.config_parameter"].sudo().get_param(
             "after_sales.expiry_notice_customer", "0"
         ) not in ("0", "False", ""):
@@ -500,3 +518,4 @@ class AfterSalesAuthorization(models.Model):
                 self.env.ref(
                     "after_sales.mail_template_authorization_expiry"
                 ).send_mail_batch(customers.ids)
+        return len(expired) + len(to_remind)

@@ -19,9 +19,6 @@ REVISIT_DELAY_DAYS = 3
 # Scores up to this one are low and alert the customer's account manager,
 # unless the after_sales.revisit_low_score parameter says otherwise.
 LOW_SCORE = 2
-# Periodic revisits created (and rating e-mails sent) per cron call; the cron
-# is called again at once while some are left.
-PERIODIC_BATCH = 5000
 # The result of a revisit the customer rated through the rating link.
 RATED_RESULT_FIELDS = {"score", "comment", "method"}
 
@@ -82,7 +79,7 @@ class AfterSalesRevisit(models.Model):
     date_scheduled = fields.Date(
         string="Scheduled Date",
         required=True,
-        default=fields.Date.context_today,
+        default=lambda self: self.env.company._ka_today(),
         tracking=True,
     )
     date_done = fields.Date(string="Done On", readonly=True, copy=False)
@@ -211,9 +208,9 @@ class AfterSalesRevisit(models.Model):
             raise UserError(
                 self.env._("Record the satisfaction score before closing a revisit.")
             )
-        self.sudo().write(
-            {"state": "done", "date_done": fields.Date.context_today(self)}
-        )
+        # done on the business day of each revisit's company
+        for company, revisits in self.grouped("company_id").items():
+            revisits.sudo().write({"state": "done", "date_done": company._ka_today()})
         self._notify_low_score()
         return True
 
@@ -241,17 +238,22 @@ class AfterSalesRevisit(models.Model):
             .with_context(active_test=False)
             ._read_group([("ticket_id", "in", tickets.ids)], ["ticket_id"])
         }
-        today = fields.Date.context_today(self)
+        # the business day of each ticket's company
+        days = {
+            company: company._ka_today()
+            for company in tickets.company_id | self.env.company
+        }
         vals_list = [
             {
                 "ticket_id": ticket.id,
-                "company_id": ticket.company_id.id or self.env.company.id,
+                "company_id": (ticket.company_id or self.env.company).id,
                 "partner_id": ticket.commercial_partner_id.id,
                 "grade_id": ticket.as_grade_id.id,
                 "product_id": ticket.as_product_id.id,
                 "team_id": ticket.team_id.id,
                 "user_id": (ticket.user_id or ticket.team_id.user_id).id,
-                "date_scheduled": today + timedelta(days=REVISIT_DELAY_DAYS),
+                "date_scheduled": days[ticket.company_id or self.env.company]
+                + timedelta(days=REVISIT_DELAY_DAYS),
             }
             for ticket in tickets
             if ticket.id not in done
@@ -276,7 +278,6 @@ class AfterSalesRevisit(models.Model):
             return
         activity_type = self.env.ref("mail.mail_activity_data_todo")
         model_id = self.env["ir.model"]._get_id(self._name)
-        today = fields.Date.context_today(self)
         self.env["mail.activity"].sudo().create(
             [
                 {
@@ -292,7 +293,7 @@ class AfterSalesRevisit(models.Model):
                         score=revisit.score,
                         comment=revisit.comment or "",
                     ),
-                    "date_deadline": today,
+                    "date_deadline": revisit.company_id._ka_today(),
                 }
                 for revisit in low
             ]
@@ -364,7 +365,7 @@ class AfterSalesRevisit(models.Model):
                 "score": max(1, min(5, round(rate))),
                 "method": "link",
                 "state": "done",
-                "date_done": fields.Date.context_today(self),
+                "date_done": revisit.company_id._ka_today(),
             }
             if feedback:
                 vals["comment"] = feedback
@@ -375,20 +376,19 @@ class AfterSalesRevisit(models.Model):
     # ------------------------------------------------------------------ periodic
 
     @api.model
-    def _periodic_candidates(self, today, limit=None):
-        """(customer, grade, company, has e-mail) of the customers due for a
-        periodic revisit: their grade has a revisit interval and their last
-        revisit (done, or planned at any date) is older than it. One query."""
+    def _periodic_candidates(self, company, today):
+        """(customer, grade, has e-mail) of the customers of ``company``
+        (key_account's definition) due for a periodic revisit on ``today``:
+        their grade has a revisit interval and their last revisit (done, or
+        planned at any date) is older than it. One query."""
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
                 """
-            SELECT p.id, p.ka_grade_id, p.company_id,
-                   COALESCE(p.email, '') != '' AS has_email
+            SELECT p.id, p.ka_grade_id, COALESCE(p.email, '') != '' AS has_email
               FROM res_partner p
               JOIN key_account_grade g ON g.id = p.ka_grade_id
-             WHERE p.active
-               AND p.is_company
+             WHERE %(customer)s
                AND g.active
                AND g.as_revisit_interval_days > 0
                AND NOT EXISTS (
@@ -400,34 +400,32 @@ class AfterSalesRevisit(models.Model):
                            > %(today)s::date - g.as_revisit_interval_days
                )
              ORDER BY p.id
-             %(limit)s
             """,
+                customer=self.env["key_account.measure"]._customer_sql(company, "p"),
                 today=today,
-                limit=SQL("LIMIT %s", limit) if limit else SQL(""),
             )
         )
         return self.env.cr.fetchall()
 
     @api.model
-    def _schedule_periodic(self, today=None, limit=None):
-        """Plan a revisit today for every customer due one (see
-        ``_periodic_candidates``); returns the new revisits. Running it again
-        plans nothing more: the new revisits are the customers' last ones."""
-        today = today or fields.Date.context_today(self)
-        rows = self._periodic_candidates(today, limit)
+    def _schedule_periodic(self, company, today):
+        """Plan a revisit on ``today`` for every customer of ``company`` due
+        one (see ``_periodic_candidates``), in one batch; returns the new
+        revisits. Running it again plans nothing more: the new revisits are
+        the customers' last ones."""
+        rows = self._periodic_candidates(company, today)
         if not rows:
             return self.browse()
-        default_company = self.env.company.id
         vals_list = [
             {
                 "partner_id": partner_id,
                 "grade_id": grade_id,
-                "company_id": company_id or default_company,
+                "company_id": company.id,
                 "origin": "periodic",
                 "method": "link" if has_email else "phone",
                 "date_scheduled": today,
             }
-            for partner_id, grade_id, company_id, has_email in rows
+            for partner_id, grade_id, has_email in rows
         ]
         revisits = (
             self.sudo()
@@ -439,34 +437,28 @@ class AfterSalesRevisit(models.Model):
             )
             .create(vals_list)
         )
-        _logger.info("after_sales: %s periodic revisits planned", len(revisits))
-        return revisits
+        _logger.info(
+            "after_sales: %s periodic revisits planned for %s",
+            len(revisits),
+            company.name,
+        )
+        return revisits.with_env(self.env)
 
     @api.model
-    def _send_due_rating_requests(self, today=None, limit=None):
-        """E-mail the rating links of the planned link revisits due today."""
-        today = today or fields.Date.context_today(self)
+    def _send_due_rating_requests(self, company, today):
+        """E-mail the rating links of the planned link revisits of
+        ``company`` due on ``today`` (or before); each is sent once
+        (``rating_request_date``). Returns the revisits mailed."""
         due = self.sudo().search(
             [
+                ("company_id", "=", company.id),
                 ("state", "=", "planned"),
                 ("method", "=", "link"),
                 ("rating_request_date", "=", False),
                 ("date_scheduled", "<=", today),
                 ("partner_id.email", "!=", False),
-            ],
-            limit=limit,
+            ]
         )
         if due:
             due._as_send_rating_request()
-        return due
-
-    @api.model
-    def _cron_periodic_revisits(self):
-        """Daily: plan the periodic revisits, then send the rating e-mails,
-        a batch per call; the cron runs again at once while work is left."""
-        planned = self._schedule_periodic(limit=PERIODIC_BATCH)
-        sent = self._send_due_rating_requests(limit=PERIODIC_BATCH)
-        remaining = int(len(planned) == PERIODIC_BATCH or len(sent) == PERIODIC_BATCH)
-        self.env["ir.cron"]._notify_progress(
-            done=len(planned) + len(sent), remaining=remaining
-        )
+        return due.with_env(self.env)

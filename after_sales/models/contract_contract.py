@@ -158,9 +158,12 @@ class ContractContract(models.Model):
         )
         return successor
 
-    def _cron_as_expiry_reminder(self):
-        """Remind the account managers of the contracts ending within the
-        configured number of days, once per contract."""
+    @api.model
+    def _as_remind_expiry(self, company, today):
+        """The nightly step of ``company``: remind the account managers of
+        its contracts ending within the configured number of days of its
+        business day ``today``, once per contract (``as_expiry_reminded``).
+        Returns the contracts reminded."""
         param = (
             self.env["ir.config_parameter"]
             .sudo()
@@ -170,9 +173,9 @@ class ContractContract(models.Model):
             days = int(param) if param else DEFAULT_REMINDER_DAYS
         except ValueError:
             days = DEFAULT_REMINDER_DAYS
-        today = fields.Date.context_today(self)
-        contracts = self.search(
+        contracts = self.sudo().search(
             [
+                ("company_id", "=", company.id),
                 ("as_expiry_reminded", "=", False),
                 ("as_successor_id", "=", False),
                 ("date_end", "!=", False),
@@ -181,7 +184,7 @@ class ContractContract(models.Model):
             ]
         )
         if not contracts:
-            return
+            return 0
         activity_type = self.env.ref("mail.mail_activity_data_todo")
         model_id = self.env["ir.model"]._get_id(self._name)
         activities = []
@@ -203,8 +206,12 @@ class ContractContract(models.Model):
                         date=contract.date_end,
                     ),
                     "date_deadline": contract.date_end,
+                    "automated": True,
                 }
             )
-        contracts.sudo().write({"as_expiry_reminded": True})
+        contracts.write({"as_expiry_reminded": True})
         if activities:
-            self.env["mail.activity"].sudo().create(activities)
+            self.env["mail.activity"].sudo().with_context(
+                mail_activity_quick_update=True
+            ).create(activities)
+        return len(contracts)

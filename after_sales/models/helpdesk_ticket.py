@@ -442,7 +442,12 @@ class HelpdeskTicket(models.Model):
 
     @api.model
     def _cron_sla_escalate(self):
-        """Escalate breaches and near-breaches to the team leader, once each."""
+        """Escalate breaches and near-breaches to the team leader, once each.
+
+        A frequent cron of its own (the deadlines fall during the working
+        day), not a step of the nightly pipeline. The deadlines are moments
+        (UTC); the activities are due on the business day of the ticket's
+        company."""
         now = fields.Datetime.now()
         open_domain = [
             ("stage_id.closed", "=", False),
@@ -484,7 +489,10 @@ class HelpdeskTicket(models.Model):
             ("response", False): self.env._("First response due soon"),
             ("resolution", False): self.env._("Resolution due soon"),
         }
-        today = fields.Date.context_today(self)
+        days = {
+            company: company._ka_today()
+            for company in tickets.company_id | self.env.company
+        }
         for ticket in tickets:
             flags, ticket_summaries = [], []
             for kind, deadline, warn in (
@@ -516,7 +524,7 @@ class HelpdeskTicket(models.Model):
                     "activity_type_id": activity_type.id,
                     "user_id": ticket.team_id.user_id.id,
                     "summary": "; ".join(ticket_summaries),
-                    "date_deadline": today,
+                    "date_deadline": days[ticket.company_id or self.env.company],
                 }
             )
         for keys, ids in updates.items():

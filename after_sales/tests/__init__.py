@@ -16,3 +16,5 @@ from . import test_contract_value
 from . import test_reports
 from . import test_cron_resume
 from . import test_rpc_surface
+from . import test_pipeline_steps
+from . import test_performance

@@ -1,6 +1,5 @@
 from datetime import timedelta
 
-from odoo import fields
 from odoo.tests import new_test_user
 
 from odoo.addons.key_account.tests.common import KeyAccountCommon
@@ -22,7 +21,7 @@ def make_licensed_product(env, name="授权软件 专业版", seats=5, months=12
 
 
 def make_authorization(env, partner, product, days_left=200, **vals):
-    today = fields.Date.context_today(env["after_sales.authorization"])
+    today = env.company._ka_today()
     return (
         env["after_sales.authorization"]
         .sudo()

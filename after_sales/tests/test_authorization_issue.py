@@ -43,7 +43,7 @@ class TestAuthorizationIssue(AfterSalesCommon):
         self.assertEqual(first.partner_id, self.customer_a)
         self.assertEqual(first.state, "active")
         self.assertEqual(first.edition, "专业版")
-        today = fields.Date.context_today(first)
+        today = first.company_id._ka_today()
         self.assertEqual(first.date_start, today)
         self.assertEqual(first.date_end, fields.Date.add(today, months=12, days=-1))
         self.assertEqual(order.as_authorization_count, 2)
@@ -174,7 +174,7 @@ class TestAuthorizationIssue(AfterSalesCommon):
             auth.action_renew()
 
     def test_contract_renewal_extends(self):
-        today = fields.Date.context_today(self.env.user)
+        today = self.env.company._ka_today()
         contract = self.env["contract.contract"].create(
             {
                 "name": "软件维护合同",

@@ -1,6 +1,5 @@
 from datetime import timedelta
 
-from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import Form, new_test_user, tagged
 
@@ -12,7 +11,7 @@ class TestContractRenewal(AfterSalesCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.today = fields.Date.context_today(cls.env.user)
+        cls.today = cls.env.company._ka_today()
         cls.accountant = new_test_user(
             cls.env,
             login="as_contract_accountant",
@@ -58,18 +57,18 @@ class TestContractRenewal(AfterSalesCommon):
         soon = self._contract(10)
         later = self._contract(60)
         Contract = self.env["contract.contract"]
-        Contract._cron_as_expiry_reminder()
+        self.assertEqual(Contract._as_remind_expiry(self.env.company, self.today), 1)
         activity = self._activities(soon)
         self.assertEqual(len(activity), 1)
         self.assertEqual(activity.user_id, self.sales_a)
         self.assertTrue(soon.as_expiry_reminded)
         self.assertFalse(self._activities(later))
-        Contract._cron_as_expiry_reminder()
+        self.assertEqual(Contract._as_remind_expiry(self.env.company, self.today), 0)
         self.assertEqual(len(self._activities(soon)), 1)
         self.env["ir.config_parameter"].sudo().set_param(
             "after_sales.contract_reminder_days", "90"
         )
-        Contract._cron_as_expiry_reminder()
+        self.assertEqual(Contract._as_remind_expiry(self.env.company, self.today), 1)
         self.assertEqual(len(self._activities(later)), 1)
         self.assertEqual(len(self._activities(soon)), 1)
 

@@ -1,6 +1,5 @@
 from datetime import timedelta
 
-from odoo import fields
 from odoo.tests import tagged
 
 from .common import AfterSalesCommon
@@ -11,7 +10,7 @@ class TestContractValue(AfterSalesCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.today = fields.Date.context_today(cls.env.user)
+        cls.today = cls.env.company._ka_today()
         cls.contact_a = cls.env["res.partner"].create(
             {"name": "采购部 张三", "parent_id": cls.customer_a.id}
         )
@@ -80,4 +79,35 @@ class TestContractValue(AfterSalesCommon):
         self.assertEqual(found, self.customer_a)
         self.assertEqual(self.customer_a.ka_grade_id, rule.grade_id)
         # nothing changed: nothing written
-        self.assertEqual(Partner._as_refresh_contract_value(self.today), 0)
+        self.assertEqual(
+            Partner._as_refresh_contract_value(self.env.company, self.today), 0
+        )
+
+    def test_value_of_the_company_and_its_customers(self):
+        """The step of a company counts that company's contracts, for its
+        customers (key_account's definition) only."""
+        other = self.env["res.company"].create({"name": "合同测试子公司"})
+        self._contract(self.customer_a, [self._line(12000)])
+        self._contract(self.customer_a, [self._line(99000)], company_id=other.id)
+        supplier = self.env["res.partner"].create(
+            {
+                "name": "合同供应商有限公司",
+                "is_company": True,
+                "ka_customer_type": "supplier",
+            }
+        )
+        self._contract(supplier, [self._line(5000)])
+        theirs = self.env["res.partner"].create(
+            {"name": "子公司合同客户", "is_company": True, "company_id": other.id}
+        )
+        self._contract(theirs, [self._line(24000)], company_id=other.id)
+        Pipeline = self.env["key_account.pipeline"]
+        self.assertEqual(Pipeline._step_contract_value(self.env.company, self.today), 1)
+        self.assertEqual(self.customer_a.as_contract_value, 12000.0)
+        self.assertFalse(supplier.as_contract_value)
+        self.assertFalse(theirs.as_contract_value)
+        self.assertEqual(Pipeline._step_contract_value(other, self.today), 1)
+        self.assertEqual(theirs.as_contract_value, 24000.0)
+        # the other company's contract of customer_a is not its figure
+        self.assertEqual(self.customer_a.as_contract_value, 12000.0)
+        self.assertEqual(Pipeline._step_contract_value(self.env.company, self.today), 0)

@@ -1,14 +1,15 @@
-"""Every after-sales cron can be killed in the middle and run again: the
-result is the one of a single clean run, nothing twice, nothing lost.
+"""Every after-sales cron and nightly step can be killed in the middle and
+run again: the result is the one of a single clean run, nothing twice,
+nothing lost.
 
-SLA escalation, authorization expiry and contract expiry reminders are one
-transaction per run, with no commit inside: a killed worker's transaction is
-rolled back by PostgreSQL (here: by a savepoint), and the flags written with
-the work (``as_*_warned``/``as_*_breached``, ``reminder_date``,
-``as_expiry_reminded``) keep a second run from doing it again. The periodic
-revisits run in batches, one transaction each (``ir.cron`` runs the job again
-while ``_notify_progress`` reports work left): a kill in batch 2 keeps batch
-1, and the next run does batch 2 without planning or mailing anyone twice.
+The SLA escalation (a cron of its own) and each of after_sales' steps of
+key_account's nightly pipeline (authorization expiry, contract expiry
+reminders, periodic revisits) are one transaction each, with no commit
+inside (the pipeline commits after each step): a killed worker's
+transaction is rolled back by PostgreSQL (here: by a savepoint), and the
+flags written with the work (``as_*_warned``/``as_*_breached``,
+``reminder_date``, ``as_expiry_reminded``, the planned revisits and their
+``rating_request_date``) keep a second run from doing it again.
 
 Each test makes a clean run and undoes it, then interrupts runs at several
 points (a patched step raises after some work is written), checks that
@@ -22,7 +23,6 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo import fields
 from odoo.tests import tagged
 
 from .common import TicketCommon, make_authorization
@@ -41,9 +41,14 @@ class TestCronResume(TicketCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.today = fields.Date.context_today(cls.env.user)
+        cls.today = cls.env.company._ka_today()
         cls.Revisit = cls.env["after_sales.revisit"]
         cls.Activity = cls.env["mail.activity"]
+        cls.Pipeline = cls.env["key_account.pipeline"]
+
+    def _step(self, code):
+        """The step ``code`` of the pipeline for our company's business day."""
+        return lambda: self.Pipeline._run(companies=self.env.company, codes=(code,))
 
     # ------------------------------------------------------------------ tools
     def _clean_run(self, run, snapshot):
@@ -180,7 +185,7 @@ class TestCronResume(TicketCommon):
             }
 
         clean = self._check_resumable(
-            self.env["after_sales.authorization"]._cron_expire_and_remind,
+            self._step("authorization_expiry"),
             snapshot,
             [
                 # keys expired, reminders not yet made
@@ -237,7 +242,7 @@ class TestCronResume(TicketCommon):
             }
 
         clean = self._check_resumable(
-            self.env["contract.contract"]._cron_as_expiry_reminder,
+            self._step("contract_reminders"),
             snapshot,
             [
                 # the contracts are flagged, the activities fail
@@ -289,24 +294,10 @@ class TestCronResume(TicketCommon):
         )
         return {"revisits": rows}
 
-    def _revisit_cron(self):
-        """``ir.cron``'s loop: the job again while it reports work left."""
-        progress = []
-
-        def notify(this, *, done, remaining, deactivate=False):
-            progress.append(remaining)
-
-        with patch.object(type(self.env["ir.cron"]), "_notify_progress", notify):
-            while True:
-                self.Revisit._cron_periodic_revisits()
-                if not progress[-1]:
-                    break
-        return len(progress)
-
-    def test_periodic_revisits_single_batch(self):
+    def test_periodic_revisits(self):
         customers = self._revisit_setup()
         clean = self._check_resumable(
-            self._revisit_cron,
+            self._step("periodic_revisits"),
             lambda: self._revisit_snapshot(customers),
             [
                 # revisits planned, the e-mails fail
@@ -319,54 +310,3 @@ class TestCronResume(TicketCommon):
         self.assertEqual(len(rows), 7, "one revisit per customer")
         self.assertEqual(sum(row[5] for row in rows), 4, "e-mails to 4 of them")
         self.assertEqual(sum(row[6] for row in rows), 4, "one rating request each")
-
-    def test_periodic_revisits_killed_after_first_batch(self):
-        customers = self._revisit_setup()
-
-        def snapshot():
-            return self._revisit_snapshot(customers)
-
-        with patch(
-            "odoo.addons.after_sales.models.after_sales_revisit.PERIODIC_BATCH", 3
-        ):
-            batches = []
-            clean = self._clean_run(
-                lambda: batches.append(self._revisit_cron()), snapshot
-            )
-            self.assertEqual(batches, [3], "a clean run takes three batches")
-            # batch 1 is done and committed by the cron runner
-            progress = []
-            with patch.object(
-                type(self.env["ir.cron"]),
-                "_notify_progress",
-                lambda this, *, done, remaining, deactivate=False: progress.append(
-                    remaining
-                ),
-            ):
-                self.Revisit._cron_periodic_revisits()
-            self.assertEqual(progress, [1], "work left after batch 1")
-            self.env.invalidate_all()
-            batch_1 = snapshot()
-            self.assertEqual(len(batch_1["revisits"]), 3)
-            # batch 2 is killed after its revisits are planned and one e-mail
-            # is sent: its transaction is rolled back, batch 1 stays
-            self._interrupt(
-                self.Revisit._cron_periodic_revisits,
-                "after_sales.revisit",
-                "rating_send_request",
-                1,
-            )
-            self.assertEqual(snapshot(), batch_1)
-            # the cron starts again: the rest, nothing twice
-            self._revisit_cron()
-            self.env.flush_all()
-            self.env.invalidate_all()
-            self.assertEqual(snapshot(), clean)
-            self._revisit_cron()
-            self.env.flush_all()
-            self.env.invalidate_all()
-            self.assertEqual(snapshot(), clean)
-        rows = clean["revisits"]
-        self.assertEqual(len({row[0] for row in rows}), 7)
-        self.assertEqual(len(rows), 7)
-        self.assertEqual(sum(row[5] for row in rows), 4)

@@ -5,8 +5,14 @@ from .common import AfterSalesCommon, make_authorization
 
 @tagged("post_install", "-at_install")
 class TestExpiryCron(AfterSalesCommon):
+    """The authorization step of the nightly pipeline."""
+
     def _run(self):
-        self.env["after_sales.authorization"]._cron_expire_and_remind()
+        """The step for our company's business day; returns the rows changed."""
+        company = self.env.company
+        return self.env["key_account.pipeline"]._step_authorization_expiry(
+            company, company._ka_today()
+        )
 
     def _activities(self, auths):
         return self.env["mail.activity"].search(
@@ -29,7 +35,8 @@ class TestExpiryCron(AfterSalesCommon):
         pool = make_authorization(
             self.env, self.customer_pool, self.licensed, days_left=5
         )
-        self.env["after_sales.authorization"]._cron_expire_and_remind()
+        # expired one, reminded two (one without account manager)
+        self.assertEqual(self._run(), 3)
         self.assertEqual(past.state, "expired")
         self.assertEqual((soon.state, later.state), ("active", "active"))
         activities = self._activities(soon | later | past | pool)
@@ -38,14 +45,14 @@ class TestExpiryCron(AfterSalesCommon):
         self.assertEqual(activities.date_deadline, soon.date_end)
         self.assertTrue(soon.reminder_date)
         self.assertTrue(pool.reminder_date)  # no account manager: nobody to remind
-        self.env["after_sales.authorization"]._cron_expire_and_remind()
+        self.assertEqual(self._run(), 0, "a second run changes nothing")
         self.assertEqual(len(self._activities(soon | later | past | pool)), 1)
         # A longer notice reaches the other one, once.
         self.env["ir.config_parameter"].set_param(
             "after_sales.expiry_reminder_days", "90"
         )
-        self.env["after_sales.authorization"]._cron_expire_and_remind()
-        self.env["after_sales.authorization"]._cron_expire_and_remind()
+        self.assertEqual(self._run(), 1)
+        self.assertEqual(self._run(), 0)
         self.assertEqual(
             sorted(self._activities(soon | later).mapped("res_id")),
             sorted((soon | later).ids),
@@ -53,18 +60,24 @@ class TestExpiryCron(AfterSalesCommon):
 
     def test_renewed_key_reminded_again(self):
         soon = make_authorization(self.env, self.customer_a, self.licensed, days_left=3)
-        self.env["after_sales.authorization"]._cron_expire_and_remind()
+        self._run()
         new = soon._renew(months=1)
         self.env["ir.config_parameter"].set_param(
             "after_sales.expiry_reminder_days", "400"
         )
-        self.env["after_sales.authorization"]._cron_expire_and_remind()
+        self._run()
         self.assertEqual(len(self._activities(new)), 1)
         self.assertEqual(len(self._activities(soon)), 1)
 
 
 @tagged("post_install", "-at_install")
 class TestExpiryCronPerformance(AfterSalesCommon):
+    def _run(self):
+        company = self.env.company
+        return self.env["key_account.pipeline"]._step_authorization_expiry(
+            company, company._ka_today()
+        )
+
     def _batch(self, size):
         auths = self.env["after_sales.authorization"]
         for i in range(size):
@@ -78,7 +91,7 @@ class TestExpiryCronPerformance(AfterSalesCommon):
         self.env.flush_all()
         self.env.invalidate_all()
         before = self.env.cr.sql_log_count
-        self.env["after_sales.authorization"]._cron_expire_and_remind()
+        self._run()
         self.env.flush_all()
         count = self.env.cr.sql_log_count - before
         self.assertEqual(set(auths.mapped("state")), {"active", "expired"})
@@ -101,20 +114,20 @@ class TestExpiryCronPerformance(AfterSalesCommon):
         Mail = self.env["mail.mail"]
         domain = [("model", "=", "after_sales.authorization")]
         # off by default: only the account manager is reminded
-        self.env["after_sales.authorization"]._cron_expire_and_remind()
+        self._run()
         self.assertFalse(Mail.search(domain + [("res_id", "in", soon.ids)]))
         (soon | no_mail).reminder_date = False
         self.env["ir.config_parameter"].set_param(
             "after_sales.expiry_notice_customer", "1"
         )
-        self.env["after_sales.authorization"]._cron_expire_and_remind()
+        self._run()
         mails = Mail.search(domain + [("res_id", "in", (soon | no_mail).ids)])
         self.assertEqual(mails.mapped("res_id"), soon.ids)
         self.assertIn(self.licensed.name, mails.subject)
         self.assertIn(str(soon.date_end), mails.body_html)
         self.assertEqual(mails.recipient_ids, self.customer_a)
         # run again: no second notice
-        self.env["after_sales.authorization"]._cron_expire_and_remind()
+        self._run()
         self.assertEqual(Mail.search_count(domain + [("res_id", "in", soon.ids)]), 1)
 
     def test_expiry_notice_button(self):

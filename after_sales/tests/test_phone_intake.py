@@ -1,7 +1,10 @@
+import importlib.util
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
+from odoo.tools.misc import file_path
+from odoo.tools.sql import column_exists
 
-from ..lib.phone import normalize_phone
 from .common import TicketCommon, make_authorization
 
 
@@ -10,6 +13,8 @@ class TestPhoneIntake(TicketCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # our company is in China: numbers typed without +86 are Chinese
+        cls.env.company.country_id = cls.env.ref("base.cn")
         Partner = cls.env["res.partner"]
         cls.customer_a.phone = "021-6888 1234"
         cls.caller = Partner.create(
@@ -19,7 +24,7 @@ class TestPhoneIntake(TicketCommon):
                 "mobile": "138 0013 8000",
             }
         )
-        cls.customer_b.phone = "+86 10 6552 9988"
+        cls.customer_b.phone = "010-65529988"
         cls.auth = make_authorization(cls.env, cls.customer_a, cls.licensed)
         cls.revoked = make_authorization(
             cls.env, cls.customer_a, cls.licensed, state="revoked"
@@ -37,31 +42,83 @@ class TestPhoneIntake(TicketCommon):
         cls.helpdesk_team.user_ids = [(4, cls.agent.id)]
         cls.Intake = cls.env["after_sales.phone.intake"].with_user(cls.agent)
 
-    def test_normalize_phone(self):
-        for typed, expected in (
-            ("138 0013 8000", "13800138000"),
-            ("+86 138-0013-8000", "13800138000"),
-            ("0086 13800138000", "13800138000"),
-            ("+86 10 6552 9988", "01065529988"),
-            ("010-6552-9988", "01065529988"),
-            ("(021) 6888 1234", "02168881234"),
-            ("+1 650 253 0000", "16502530000"),
-            ("123", False),
-            ("", False),
-            (False, False),
-        ):
+    def test_landline_typed_internationally(self):
+        """Stored as 010-65529988, found by +86 10 6552 9988 (the trunk 0
+        comes back): key_account's stored, indexed normalised number."""
+        self.assertEqual(self.customer_b.ka_phone_normalized, "01065529988")
+        for typed in ("+86 10 6552 9988", "0086 10 65529988", "(010) 6552-9988"):
             with self.subTest(typed=typed):
-                self.assertEqual(normalize_phone(typed), expected)
+                intake = self.Intake.create({"caller_number": typed})
+                self.assertEqual(intake.match_ids[:], self.customer_b)
+                self.assertEqual(intake.partner_id, self.customer_b)
 
-    def test_partner_normalised_numbers_follow_edits(self):
-        self.assertEqual(self.caller.as_mobile_normalized, "13800138000")
-        self.assertEqual(self.customer_b.as_phone_normalized, "01065529988")
+    def test_full_width_mobile(self):
+        """A number copied from a Chinese text, in full-width digits."""
+        intake = self.Intake.create({"caller_number": "１３８ ００１３ ８０００"})
+        self.assertEqual(intake.partner_id, self.caller)
+        self.assertEqual(intake.commercial_partner_id, self.customer_a)
+        action = intake.action_create_ticket()
+        ticket = self.env["helpdesk.ticket"].browse(action["res_id"])
+        self.assertEqual(ticket.partner_id, self.caller)
+        self.assertEqual(ticket.as_caller_number, "１３８ ００１３ ８０００")
+
+    def test_numbers_follow_edits(self):
         self.caller.mobile = "+86 139 0000 1111"
-        self.assertEqual(self.caller.as_mobile_normalized, "13900001111")
+        intake = self.Intake.create({"caller_number": "13900001111"})
+        self.assertEqual(intake.partner_id, self.caller)
+        self.assertFalse(self.Intake.create({"caller_number": "13800138000"}).match_ids)
+
+    def test_only_customers_and_their_contacts(self):
+        """A supplier, a competitor or our own company with the caller's
+        number is nobody the after-sales team serves (key_account's
+        customer)."""
         Partner = self.env["res.partner"]
-        self.assertEqual(Partner._as_find_by_phone("13900001111"), self.caller)
-        self.assertEqual(Partner._as_find_by_phone("010 65529988"), self.customer_b)
-        self.assertFalse(Partner._as_find_by_phone("13800138000"))
+        supplier = Partner.create(
+            {
+                "name": "上海供货有限公司",
+                "is_company": True,
+                "ka_customer_type": "supplier",
+                "phone": "021-5555 0001",
+            }
+        )
+        Partner.create(
+            {"name": "供应商 赵六", "parent_id": supplier.id, "mobile": "13700137000"}
+        )
+        Partner.create(
+            {
+                "name": "对手科技有限公司",
+                "is_company": True,
+                "ka_customer_type": "competitor",
+                "phone": "021-5555 0001",
+            }
+        )
+        self.env.company.partner_id.phone = "021-5555 0002"
+        for number in ("021-5555 0001", "13700137000", "021-5555 0002"):
+            with self.subTest(number=number):
+                intake = self.Intake.create({"caller_number": number})
+                self.assertFalse(intake.match_ids)
+                self.assertFalse(intake.partner_id)
+        # a customer with the supplier's number is found
+        self.customer_west.phone = "+86 21 5555 0001"
+        intake = self.Intake.create({"caller_number": "021-5555 0001"})
+        self.assertEqual(intake.partner_id, self.customer_west)
+
+    def test_migration_drops_the_old_numbers(self):
+        """Databases made before: after_sales' own normalised numbers go,
+        the intake uses key_account's."""
+        cr = self.env.cr
+        cr.execute(
+            "ALTER TABLE res_partner ADD COLUMN as_phone_normalized varchar,"
+            " ADD COLUMN as_mobile_normalized varchar"
+        )
+        path = file_path("after_sales/migrations/18.0.2.0.0/post-migrate.py")
+        spec = importlib.util.spec_from_file_location("as_post_migrate", path)
+        script = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(script)
+        script.migrate(cr, "18.0.1.4.0")
+        for column in ("as_phone_normalized", "as_mobile_normalized"):
+            self.assertFalse(column_exists(cr, "res_partner", column))
+        script.migrate(cr, "18.0.1.4.0")  # and again: nothing to do
 
     def test_known_caller_by_agent(self):
         with Form(self.Intake) as form:

@@ -1,6 +1,5 @@
 from datetime import timedelta
 
-from odoo import fields
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.key_account.lib.cn_format import amount_in_words
@@ -15,7 +14,7 @@ class TestReports(AfterSalesCommon):
         super().setUpClass()
         cls.env["res.lang"]._activate_lang("zh_CN")
         cls.customer_a.lang = "zh_CN"
-        cls.today = fields.Date.context_today(cls.env.user)
+        cls.today = cls.env.company._ka_today()
         cls.Report = cls.env["ir.actions.report"]
 
     def test_amount_in_words(self):

@@ -1,7 +1,6 @@
 import re
 from datetime import timedelta
 
-from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import TicketCommon
@@ -20,10 +19,10 @@ class PeriodicCommon(TicketCommon):
         cls.customer_west.ka_grade_id = cls.grade_none
         cls.mine = cls.customer_a | cls.customer_b | cls.customer_west
         cls.Revisit = cls.env["after_sales.revisit"]
-        cls.today = fields.Date.context_today(cls.Revisit)
+        cls.today = cls.env.company._ka_today()
 
     def _schedule(self, today=None):
-        new = self.Revisit._schedule_periodic(today or self.today)
+        new = self.Revisit._schedule_periodic(self.env.company, today or self.today)
         return new.filtered(lambda r: r.partner_id in self.mine)
 
 
@@ -44,6 +43,44 @@ class TestPeriodicRevisit(PeriodicCommon):
         # once the interval has passed since the planned one, a new one
         later = self._schedule(self.today + timedelta(days=30))
         self.assertEqual(later.partner_id, self.customer_a | self.customer_b)
+
+    def test_only_customers_of_the_company(self):
+        """Who gets periodic revisits is key_account's customer of the
+        company the step runs for: no supplier, no contact, no customer of
+        another company (that company's step plans it, as its revisit)."""
+        Partner = self.env["res.partner"]
+        supplier = Partner.create(
+            {
+                "name": "回访供应商有限公司",
+                "is_company": True,
+                "ka_customer_type": "supplier",
+                "ka_grade_id": self.grade_sla.id,
+            }
+        )
+        contact = Partner.create(
+            {
+                "name": "回访联系人",
+                "parent_id": self.customer_a.id,
+                "ka_grade_id": self.grade_sla.id,
+            }
+        )
+        other_company = self.env["res.company"].create({"name": "回访测试子公司"})
+        theirs = Partner.create(
+            {
+                "name": "子公司回访客户有限公司",
+                "is_company": True,
+                "company_id": other_company.id,
+                "ka_grade_id": self.grade_sla.id,
+            }
+        )
+        ours = self.Revisit._schedule_periodic(self.env.company, self.today)
+        self.assertIn(self.customer_a, ours.partner_id)
+        for partner in (supplier, contact, theirs):
+            self.assertNotIn(partner, ours.partner_id)
+        self.assertEqual(ours.company_id, self.env.company)
+        new = self.Revisit._schedule_periodic(other_company, self.today)
+        self.assertEqual(new.partner_id, theirs)
+        self.assertEqual(new.company_id, other_company)
 
     def test_last_revisit_counts(self):
         Revisit = self.Revisit.sudo()
@@ -87,7 +124,7 @@ class TestPeriodicRevisit(PeriodicCommon):
 
     def test_queries_do_not_grow_with_customers(self):
         # the customers already due are planned first
-        self.Revisit._schedule_periodic(self.today)
+        self.Revisit._schedule_periodic(self.env.company, self.today)
         queries = {}
         for count in (3, 30):
             customers = self.env["res.partner"].create(
@@ -103,21 +140,26 @@ class TestPeriodicRevisit(PeriodicCommon):
             self.env.flush_all()
             self.env.invalidate_all()
             before = self.cr.sql_log_count
-            new = self.Revisit._schedule_periodic(self.today)
+            new = self.Revisit._schedule_periodic(self.env.company, self.today)
             self.env.flush_all()
             queries[count] = self.cr.sql_log_count - before
             self.assertEqual(new.partner_id, customers)
         self.assertEqual(queries[3], queries[30])
 
-    def test_cron_runs_in_batches(self):
-        self.Revisit._cron_periodic_revisits()
+    def test_pipeline_step(self):
+        """The nightly step plans the revisits, then e-mails the rating links
+        of those due; a second run changes nothing."""
+        Pipeline = self.env["key_account.pipeline"]
+        company = self.env.company
+        rows = Pipeline._step_periodic_revisits(company, self.today)
         revisits = self.Revisit.search([("partner_id", "in", self.mine.ids)])
+        self.assertGreaterEqual(rows, 3, "two planned, one mailed (at least)")
         self.assertEqual(revisits.partner_id, self.customer_a | self.customer_b)
         link = revisits.filtered(lambda r: r.method == "link")
         self.assertEqual(link.partner_id, self.customer_a)
         self.assertTrue(link.rating_request_date)
         self.assertTrue(link.rating_ids)
-        self.Revisit._cron_periodic_revisits()
+        self.assertEqual(Pipeline._step_periodic_revisits(company, self.today), 0)
         self.assertEqual(
             self.Revisit.search_count([("partner_id", "in", self.mine.ids)]), 2
         )
@@ -185,7 +227,8 @@ class TestRevisitRatingLink(HttpCase):
 
     def test_rate_by_link(self):
         Revisit = self.env["after_sales.revisit"]
-        revisit = Revisit._schedule_periodic().filtered(
+        company = self.env.company
+        revisit = Revisit._schedule_periodic(company, company._ka_today()).filtered(
             lambda r: r.partner_id == self.customer
         )
         self.assertEqual(revisit.method, "link")

@@ -1,6 +1,8 @@
+from datetime import date
+
 from freezegun import freeze_time
 
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import TicketCommon
 
@@ -112,6 +114,20 @@ class TestTicketSla(TicketCommon):
             Ticket._cron_sla_escalate()
         self.assertTrue(ticket.as_resolution_breached)
         self.assertEqual(len(self._leader_activities(ticket)), 2)
+
+    def test_escalation_due_on_the_business_day(self):
+        """The escalation runs during the day on the UTC clock of the
+        deadlines; the leader's activity is due on the company's business
+        day: at 16:30 UTC on Monday it is already Tuesday in China."""
+        self.env.company.partner_id.tz = False  # China by default
+        ticket = self._open_friday()
+        cron_user = new_test_user(self.env, login="as_sla_cron_no_tz", tz=False)
+        cron_user.tz = False
+        with freeze_time("2026-11-23 16:30:00"):
+            self.env["helpdesk.ticket"].with_user(cron_user).sudo()._cron_sla_escalate()
+        activities = self._leader_activities(ticket)
+        self.assertTrue(activities)
+        self.assertEqual(set(activities.mapped("date_deadline")), {date(2026, 11, 24)})
 
     def test_near_breach_then_breach(self):
         ticket = self._open_friday()

@@ -31,11 +31,14 @@ class AfterSalesContractRenew(models.TransientModel):
 
     @api.depends("contract_id.date_start", "contract_id.date_end")
     def _compute_dates(self):
-        today = fields.Date.context_today(self)
         for wizard in self:
             contract = wizard.contract_id
             old_start, old_end = contract.date_start, contract.date_end
-            start = old_end + relativedelta(days=1) if old_end else today
+            start = (
+                old_end + relativedelta(days=1)
+                if old_end
+                else (contract.company_id or self.env.company)._ka_today()
+            )
             wizard.date_start = start
             # The same length as the old contract, else one year.
             wizard.date_end = (

@@ -3,8 +3,9 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from odoo.addons.key_account.lib import phone as ka_phone
+
 from ..lib.access import STAFF, has_role
-from ..lib.phone import normalize_phone
 
 
 class AfterSalesPhoneIntake(models.TransientModel):
@@ -71,19 +72,43 @@ class AfterSalesPhoneIntake(models.TransientModel):
         domain="[('partner_id', '=', commercial_partner_id)]",
     )
 
+    @api.model
+    def _caller_region(self):
+        """The country whose rules a number typed without country code
+        follows: our company's (China for a Chinese company)."""
+        return self.env.company.country_id.code or None
+
+    @api.model
+    def _find_callers(self, number):
+        """The customers (key_account's definition, of any company) and their
+        contacts whose phone or mobile is ``number``, however it is typed:
+        one search on the stored, indexed normalised numbers."""
+        key = ka_phone.normalize(number, self._caller_region())
+        if not key:
+            return self.env["res.partner"]
+        Partner = self.env["res.partner"]
+        return Partner.search(
+            Partner._ka_phone_domain(key)
+            + [
+                (
+                    "commercial_partner_id",
+                    "any",
+                    self.env["key_account.measure"]._customer_domain(),
+                )
+            ]
+        )
+
     @api.depends("caller_number")
     def _compute_match_ids(self):
-        Partner = self.env["res.partner"]
         for intake in self:
-            matches = Partner._as_find_by_phone(intake.caller_number)
+            matches = self._find_callers(intake.caller_number)
             intake.match_ids = matches
             intake.match_count = len(matches)
 
     @api.depends("caller_number")
     def _compute_partner_id(self):
-        Partner = self.env["res.partner"]
         for intake in self:
-            matches = Partner._as_find_by_phone(intake.caller_number)
+            matches = self._find_callers(intake.caller_number)
             # the caller is known when every match is of one company; the
             # person (contact) who calls is preferred to the company
             if matches and len(matches.commercial_partner_id) == 1:
@@ -100,7 +125,7 @@ class AfterSalesPhoneIntake(models.TransientModel):
         # (of the companies the agent works in).
         Contract = self.env["contract.contract"].sudo()
         customers = self.partner_id.commercial_partner_id
-        today = fields.Date.context_today(self)
+        today = self.env.company._ka_today()
         tickets = Ticket.browse()
         if customers and Ticket.has_access("read"):
             tickets = Ticket.search(
@@ -181,7 +206,7 @@ class AfterSalesPhoneIntake(models.TransientModel):
     def action_create_ticket(self):
         self._as_check_agent()
         self.ensure_one()
-        if not normalize_phone(self.caller_number):
+        if not ka_phone.normalize(self.caller_number, self._caller_region()):
             raise UserError(
                 self.env._(
                     "%(number)s is not a phone number.", number=self.caller_number
