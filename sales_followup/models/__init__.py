@@ -11,3 +11,5 @@ from . import sales_followup_kpi_target
 from . import mail_activity_type
 from . import mail_activity
 from . import ir_actions_report
+from . import key_account_pipeline
+from . import key_account_measure

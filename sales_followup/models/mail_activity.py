@@ -5,7 +5,6 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..lib.system_fields import check_system_fields
-from .sales_followup_visit_plan import business_today
 
 _logger = logging.getLogger(__name__)
 
@@ -31,13 +30,11 @@ class MailActivity(models.Model):
         return super().write(vals)
 
     @api.model
-    def _cron_sf_activity_reminders(self):
-        self._run_sf_activity_reminders()
-
-    @api.model
-    def _run_sf_activity_reminders(self, today=None):
-        """Remind each assigned user, once, of the activities whose deadline is
-        within the reminder days of their type.
+    def _run_sf_activity_reminders(self, company, today):
+        """Remind each assigned user of ``company`` (the users whose main
+        company it is), once, of the activities whose deadline is within the
+        reminder days of their type, counted from the company's business day
+        ``today``.
 
         Set-wise: one SELECT of the due activities, one UPDATE marking them
         reminded (only those this run marks are reminded by it), one inbox
@@ -45,7 +42,6 @@ class MailActivity(models.Model):
         *Follow-up: Activity Reminder* in the user's language.
         Returns the number of activities reminded.
         """
-        today = today or business_today(self.env)
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
@@ -53,14 +49,16 @@ class MailActivity(models.Model):
             SELECT a.id, a.user_id
               FROM mail_activity a
               JOIN mail_activity_type t ON t.id = a.activity_type_id
+              JOIN res_users u ON u.id = a.user_id
              WHERE a.active AND NOT COALESCE(a.sf_reminded, FALSE)
-               AND a.user_id IS NOT NULL
+               AND u.company_id = %(company)s
                AND COALESCE(t.sf_reminder_days, 0) > 0
                AND a.date_deadline >= %(today)s
                AND a.date_deadline - t.sf_reminder_days <= %(today)s
              ORDER BY a.user_id, a.date_deadline, a.id
             """,
                 today=today,
+                company=company.id,
             )
         )
         rows = self.env.cr.fetchall()
@@ -104,5 +102,7 @@ class MailActivity(models.Model):
                 subject=subject,
                 body=body,
             )
-        _logger.info("sales_followup: %s activity reminders", len(rows))
+        _logger.info(
+            "sales_followup: %s, %s activity reminders", company.name, len(rows)
+        )
         return len(rows)

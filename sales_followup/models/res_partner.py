@@ -5,8 +5,6 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
-from .sales_followup_visit_plan import business_today
-
 _logger = logging.getLogger(__name__)
 
 PARAM_PERIOD = "sales_followup.followup_period_days"
@@ -88,12 +86,8 @@ class ResPartner(models.Model):
         return action
 
     # ------------------------------------------------------------------
-    # follow-up policy (nightly)
+    # follow-up policy (a step of key_account's pipeline)
     # ------------------------------------------------------------------
-    @api.model
-    def _cron_sf_followup_policy(self):
-        self._sf_run_followup_policy()
-
     @api.model
     def _sf_followup_period(self):
         value = (
@@ -107,19 +101,21 @@ class ResPartner(models.Model):
             return DEFAULT_PERIOD_DAYS
 
     @api.model
-    def _sf_run_followup_policy(self, today=None):
-        """Flag the key accounts without a done follow-up in the period.
+    def _sf_run_followup_policy(self, company, today):
+        """Flag the key accounts of ``company`` without a follow-up in the
+        period that ends on its business day ``today``.
 
-        A key account is an active company-level customer with a grade and an
-        account manager. A follow-up is a done activity (of any type) on the
-        customer or its contacts, or a done visit. Customers created or claimed
-        within the period are not due yet. The account manager gets one
-        activity per customer, at most once per period. Set-wise: one SELECT,
-        three UPDATEs and one INSERT of activities (with their followers),
-        whatever the number of customers.
-        Returns (customers flagged, reminders created).
+        A key account is a customer of the company (key_account's measure)
+        with a grade and an account manager. A follow-up is what
+        key_account's measure calls one (``_followup_events_sql``: a done
+        activity on the customer or its contacts, a done visit, and what other
+        addons add). Customers created or claimed within the period are not
+        due yet. The account manager gets one activity per customer, at most
+        once per period. Set-wise: one SELECT, three UPDATEs and one batch of
+        activities, whatever the number of customers.
+        Returns (customers flagged, reminders created, rows changed).
         """
-        today = today or business_today(self.env)
+        measure = self.env["key_account.measure"]
         period = self._sf_followup_period()
         since = today - timedelta(days=period)
         self.env.flush_all()
@@ -127,25 +123,20 @@ class ResPartner(models.Model):
             SQL(
                 """
             WITH followed AS (
-                SELECT c.commercial_partner_id AS pid
-                  FROM mail_message m
-                  JOIN res_partner c ON c.id = m.res_id
-                 WHERE m.model = 'res.partner'
-                   AND m.mail_activity_type_id IS NOT NULL
-                   AND m.date >= %(since)s
-                UNION
-                SELECT v.partner_id
-                  FROM sales_followup_visit_plan v
-                 WHERE v.state = 'done'
-                   AND COALESCE(v.checkin_date, v.planned_date) >= %(since)s
+                SELECT DISTINCT e.partner_id FROM %(events)s e
             )
             SELECT p.id, p.user_id, p.sf_followup_notice_date
               FROM res_partner p
-             WHERE p.active AND p.parent_id IS NULL
+             WHERE %(customer)s
                AND p.user_id IS NOT NULL AND p.ka_grade_id IS NOT NULL
-               AND GREATEST(p.create_date, p.ka_claim_date) < %(since)s
-               AND NOT EXISTS (SELECT 1 FROM followed f WHERE f.pid = p.id)
+               AND (GREATEST(p.create_date, p.ka_claim_date)
+                    AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date < %(since)s
+               AND NOT EXISTS (SELECT 1 FROM followed f WHERE f.partner_id = p.id)
+             ORDER BY p.id
             """,
+                events=measure._followup_events_sql(company, since, today),
+                customer=measure._customer_sql(company, "p"),
+                tz=company._ka_tz().zone,
                 since=since,
             )
         )
@@ -158,20 +149,30 @@ class ResPartner(models.Model):
                 ids=overdue_ids,
             )
         )
+        changed = self.env.cr.rowcount
+        # the flags of this company's partners (also those no longer key
+        # accounts) that are not overdue any more
         self.env.cr.execute(
             SQL(
-                "UPDATE res_partner SET sf_followup_overdue = FALSE "
-                "WHERE sf_followup_overdue "
-                "AND id NOT IN (SELECT unnest(%(ids)s::int[]))",
+                "UPDATE res_partner p SET sf_followup_overdue = FALSE "
+                "WHERE p.sf_followup_overdue AND %(figures_company)s = %(company)s "
+                "AND NOT (p.id = ANY(%(ids)s))",
+                figures_company=measure._figures_company_sql("p"),
+                company=company.id,
                 ids=overdue_ids,
             )
         )
+        changed += self.env.cr.rowcount
         to_notify = [
             (pid, uid) for pid, uid, noticed in rows if not noticed or noticed <= since
         ]
         if to_notify:
             todo = self.env.ref("mail.mail_activity_data_todo").id
             summary = self.env._("No follow-up in the last %(days)s days", days=period)
+            # mail computes each activity's document name from its record
+            # alone (mail.activity._compute_res_name: one SELECT per partner
+            # not in the cache): their names are read here in one query
+            self.browse([pid for pid, _uid in to_notify]).mapped("display_name")
             self.env["mail.activity"]._ka_create_for_partners(
                 [(pid, uid, todo, today, summary) for pid, uid in to_notify]
             )
@@ -183,10 +184,12 @@ class ResPartner(models.Model):
                     ids=[pid for pid, _uid in to_notify],
                 )
             )
+            changed += len(to_notify)
         self.invalidate_model(["sf_followup_overdue", "sf_followup_notice_date"])
         _logger.info(
-            "sales_followup policy: %s overdue, %s reminders",
+            "sales_followup policy: %s, %s overdue, %s reminders",
+            company.name,
             len(overdue_ids),
             len(to_notify),
         )
-        return len(overdue_ids), len(to_notify)
+        return len(overdue_ids), len(to_notify), changed

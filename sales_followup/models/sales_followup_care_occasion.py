@@ -97,7 +97,7 @@ class SalesFollowupCareOccasion(models.Model):
 
     @api.depends("month", "day", "lunar")
     def _compute_next_date(self):
-        today = fields.Date.context_today(self)
+        today = self.env.company._ka_today()
         for occasion in self:
             found = occurrences(
                 occasion.month,

@@ -7,7 +7,6 @@ from odoo.tools import SQL
 
 from ..lib.system_fields import check_system_fields
 from .sales_followup_care_occasion import occurrences
-from .sales_followup_visit_plan import business_midnight_utc, business_today
 
 _logger = logging.getLogger(__name__)
 
@@ -102,14 +101,11 @@ class SalesFollowupCareReminder(models.Model):
     # nightly run
     # ------------------------------------------------------------------
     @api.model
-    def _cron_care_reminders(self):
-        self._run_care_reminders()
-
-    @api.model
-    def _run_care_reminders(self, today=None):
+    def _run_care_reminders(self, company, today):
         """One activity for the account manager N days before each birthday of a
-        customer's contact, each customer anniversary, and each holiday of
-        every key account.
+        contact of a customer of ``company``, each anniversary of such a
+        customer, and each holiday of every key account of ``company``, from
+        its business day ``today``.
 
         Set-wise: one SELECT of the birthdays, one of the key accounts, one of
         the reminders already made, one INSERT of the reminders, one of the
@@ -119,12 +115,11 @@ class SalesFollowupCareReminder(models.Model):
         are made, all in the run's transaction (see readme/DESCRIPTION.md).
         Returns the number of activities created.
         """
-        today = today or business_today(self.env)
         self.env.flush_all()
         candidates = (
-            self._care_birthdays(today)
-            + self._care_anniversaries(today)
-            + self._care_holidays(today)
+            self._care_birthdays(company, today)
+            + self._care_anniversaries(company, today)
+            + self._care_holidays(company, today)
         )
         if not candidates:
             return 0
@@ -184,6 +179,12 @@ class SalesFollowupCareReminder(models.Model):
         ]
         if not todo:
             return 0
+        # mail computes each activity's document name from its record alone
+        # (mail.activity._compute_res_name: one SELECT per partner not in the
+        # cache): their names are read here in one query
+        self.env["res.partner"].browse([cand["partner_id"] for cand in todo]).mapped(
+            "display_name"
+        )
         activities = self.env["mail.activity"]._ka_create_for_partners(
             [
                 (
@@ -212,15 +213,18 @@ class SalesFollowupCareReminder(models.Model):
             )
         )
         self.invalidate_model()
-        self._send_care_greetings([cand for cand in todo if cand.get("template_id")])
-        _logger.info("sales_followup care: %s reminders", len(todo))
+        self._send_care_greetings(
+            company, [cand for cand in todo if cand.get("template_id")]
+        )
+        _logger.info("sales_followup care: %s, %s reminders", company.name, len(todo))
         return len(todo)
 
     @api.model
-    def _send_care_greetings(self, candidates):
+    def _send_care_greetings(self, company, candidates):
         """Queue the greeting e-mails of the reminders just created, for 9:00
-        on the day, to those with an e-mail address: one batch per template
-        and day (a reminder is created once, so is its greeting)."""
+        on the day in the company's time zone, to those with an e-mail
+        address: one batch per template and day (a reminder is created once,
+        so is its greeting)."""
         if not candidates:
             return
         partners = self.env["res.partner"].browse(
@@ -235,7 +239,7 @@ class SalesFollowupCareReminder(models.Model):
                     cand["partner_id"]
                 )
         for (template_id, day), partner_ids in batches.items():
-            when = business_midnight_utc(self.env, day) + timedelta(hours=GREETING_HOUR)
+            when = company._ka_day_start_utc(day) + timedelta(hours=GREETING_HOUR)
             self.env["mail.template"].browse(template_id).sudo().send_mail_batch(
                 partner_ids,
                 force_send=False,
@@ -267,12 +271,14 @@ class SalesFollowupCareReminder(models.Model):
             return DEFAULT_BIRTHDAY_DAYS
 
     @api.model
-    def _care_birthdays(self, today):
-        """Contacts of customers with an account manager whose birthday
-        (Gregorian, or lunar when marked) falls within the next N days."""
+    def _care_birthdays(self, company, today):
+        """Contacts of customers of ``company`` with an account manager whose
+        birthday (Gregorian, or lunar when marked) falls within the next N
+        days."""
         end = today + timedelta(days=self._birthday_days_before())
         self.env.cr.execute(
-            """
+            SQL(
+                """
             SELECT c.id, c.commercial_partner_id, cp.user_id,
                    EXTRACT(MONTH FROM c.birthdate_date)::int,
                    EXTRACT(DAY FROM c.birthdate_date)::int,
@@ -281,8 +287,10 @@ class SalesFollowupCareReminder(models.Model):
               JOIN res_partner cp ON cp.id = c.commercial_partner_id
              WHERE c.active AND c.birthdate_date IS NOT NULL
                AND NOT c.is_company
-               AND cp.active AND cp.user_id IS NOT NULL
-            """
+               AND %s AND cp.user_id IS NOT NULL
+            """,
+                self.env["key_account.measure"]._customer_sql(company, "cp"),
+            )
         )
         rows = self.env.cr.fetchall()
         care_type = self.env.ref("sales_followup.mail_activity_type_care").id
@@ -306,17 +314,21 @@ class SalesFollowupCareReminder(models.Model):
         return found
 
     @api.model
-    def _care_anniversaries(self, today):
-        """Customers with an account manager whose anniversary (founding day
-        or start of the cooperation) falls within the next N days."""
+    def _care_anniversaries(self, company, today):
+        """Customers of ``company`` with an account manager whose anniversary
+        (founding day or start of the cooperation) falls within the next N
+        days."""
         end = today + timedelta(days=self._birthday_days_before())
         self.env.cr.execute(
-            """
-            SELECT id, user_id, sf_anniversary_date
-              FROM res_partner
-             WHERE active AND parent_id IS NULL AND user_id IS NOT NULL
-               AND sf_anniversary_date IS NOT NULL
-            """
+            SQL(
+                """
+            SELECT p.id, p.user_id, p.sf_anniversary_date
+              FROM res_partner p
+             WHERE %s AND p.user_id IS NOT NULL
+               AND p.sf_anniversary_date IS NOT NULL
+            """,
+                self.env["key_account.measure"]._customer_sql(company, "p"),
+            )
         )
         rows = self.env.cr.fetchall()
         care_type = self.env.ref("sales_followup.mail_activity_type_care").id
@@ -344,9 +356,10 @@ class SalesFollowupCareReminder(models.Model):
         return found
 
     @api.model
-    def _care_holidays(self, today):
-        """Every key account (grade and account manager) for each holiday whose
-        date falls within its reminder days."""
+    def _care_holidays(self, company, today):
+        """Every key account of ``company`` (a customer with a grade and an
+        account manager) for each holiday whose date falls within its reminder
+        days."""
         due = []
         for occasion in self.env["sales_followup.care.occasion"].search(
             [("active", "=", True)]
@@ -359,12 +372,14 @@ class SalesFollowupCareReminder(models.Model):
         if not due:
             return []
         self.env.cr.execute(
-            """
-            SELECT id, user_id
-              FROM res_partner
-             WHERE active AND parent_id IS NULL
-               AND user_id IS NOT NULL AND ka_grade_id IS NOT NULL
-            """
+            SQL(
+                """
+            SELECT p.id, p.user_id
+              FROM res_partner p
+             WHERE %s AND p.user_id IS NOT NULL AND p.ka_grade_id IS NOT NULL
+            """,
+                self.env["key_account.measure"]._customer_sql(company, "p"),
+            )
         )
         accounts = self.env.cr.fetchall()
         found = []

@@ -8,7 +8,6 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
 from ..lib.system_fields import check_system_fields
-from .sales_followup_visit_plan import business_today, business_tz
 
 RATE_CAP = 150.0  # achievement above 150 % of the target earns no more
 MEASURES = ("revenue", "collection", "new_customer", "visit", "followup")
@@ -85,7 +84,7 @@ class SalesFollowupKpiTarget(models.Model):
     period_start = fields.Date(
         string="Period",
         required=True,
-        default=fields.Date.context_today,
+        default=lambda self: self.env.company._ka_today(),
         help="Any day of the period: the target covers its whole month, "
         "quarter or year.",
     )
@@ -274,27 +273,57 @@ class SalesFollowupKpiTarget(models.Model):
         return True
 
     @api.model
-    def _cron_compute_actuals(self, today=None):
-        """Nightly: the targets of current periods and of those just ended."""
-        today = today or business_today(self.env)
+    def _run_kpi_actuals(self, company, today):
+        """The pipeline's step: the targets of ``company`` whose period is
+        current on its business day ``today`` or ended within the last
+        weeks. Returns the number of targets whose figures or rank changed."""
         targets = self.search(
             [
+                ("company_id", "=", company.id),
                 ("date_from", "<=", today),
                 ("date_to", ">=", today - timedelta(days=CRON_LOOKBACK_DAYS)),
             ]
         )
-        targets._compute_actuals()
-        return len(targets)
+        return targets._compute_actuals()
 
     def _compute_actuals(self):
-        """Actual figures, rates and score of all targets in `self` with one
+        """Actual figures, rates and score of all targets in ``self`` with one
         UPDATE (one sub-query per measure over every target at once), then
         the ranks with a second one: the number of queries does not depend on
-        the number of targets."""
+        the number of targets.
+
+        The measures are key_account's: revenue is ``_revenue_lines_sql``
+        by salesperson; visits and follow-ups are the follow-up events of the
+        company's customers (``_followup_events_sql``) by user, visits of
+        kind ``visit``, follow-ups of any other kind. Days are the business
+        days of the target's company.
+        Returns the number of targets whose figures or rank changed."""
         if not self:
-            return
+            return 0
         self.env.flush_all()
-        tz = business_tz(self.env).zone
+        self.fetch(["company_id", "date_from", "date_to"])
+        measure = self.env["key_account.measure"]
+        companies = self.company_id
+        revenue_lines = []
+        events = []
+        for company in companies:
+            mine = self.filtered(lambda t, c=company: t.company_id == c)
+            date_from = min(mine.mapped("date_from"))
+            date_to = max(mine.mapped("date_to"))
+            revenue_lines.append(
+                SQL(
+                    "SELECT r.user_id, r.date, r.amount, %s AS company_id FROM %s r",
+                    company.id,
+                    measure._revenue_lines_sql(company, date_from, date_to),
+                )
+            )
+            events.append(
+                SQL(
+                    "SELECT e.user_id, e.date, e.kind, %s AS company_id FROM %s e",
+                    company.id,
+                    measure._followup_events_sql(company, date_from, date_to),
+                )
+            )
         rate_sql = {
             m: SQL(
                 "CASE WHEN k.target_%(m)s > 0 THEN GREATEST(0.0, LEAST(%(cap)s, "
@@ -307,27 +336,35 @@ class SalesFollowupKpiTarget(models.Model):
         score_sql = SQL(" + ").join(
             SQL("%s * k.weight_%s / 100.0", rate_sql[m], SQL(m)) for m in MEASURES
         )
+        changed_sql = SQL(" OR ").join(
+            SQL("k.actual_%(m)s IS DISTINCT FROM a.%(m)s", m=SQL(m)) for m in MEASURES
+        )
         self.env.cr.execute(
             SQL(
                 """
-            WITH t AS (
+            WITH zone AS (
+                SELECT * FROM unnest(%(company_ids)s::int[], %(zones)s::varchar[])
+                    AS z(company_id, tz)
+            ),
+            t AS (
                 SELECT k.id, k.user_id, k.company_id, k.date_from, k.date_to,
-                       (k.date_from::timestamp AT TIME ZONE %(tz)s)
+                       (k.date_from::timestamp AT TIME ZONE z.tz)
                            AT TIME ZONE 'UTC' AS utc_from,
-                       ((k.date_to + 1)::timestamp AT TIME ZONE %(tz)s)
+                       ((k.date_to + 1)::timestamp AT TIME ZONE z.tz)
                            AT TIME ZONE 'UTC' AS utc_to
                   FROM sales_followup_kpi_target k
+                  JOIN zone z ON z.company_id = k.company_id
                  WHERE k.id = ANY(%(ids)s)
             ),
+            revenue_line AS (%(revenue_lines)s),
+            event AS (%(events)s),
             revenue AS (
-                SELECT t.id, SUM(m.amount_untaxed_signed) AS v
+                SELECT t.id, SUM(r.amount) AS v
                   FROM t
-                  JOIN account_move m
-                    ON m.invoice_user_id = t.user_id
-                   AND m.company_id = t.company_id
-                   AND m.state = 'posted'
-                   AND m.move_type IN ('out_invoice', 'out_refund')
-                   AND m.invoice_date BETWEEN t.date_from AND t.date_to
+                  JOIN revenue_line r
+                    ON r.user_id = t.user_id
+                   AND r.company_id = t.company_id
+                   AND r.date BETWEEN t.date_from AND t.date_to
                  GROUP BY t.id
             ),
             collection AS (
@@ -368,25 +405,15 @@ class SalesFollowupKpiTarget(models.Model):
                    AND f.date_order >= t.utc_from AND f.date_order < t.utc_to
                  GROUP BY t.id
             ),
-            visit AS (
-                SELECT t.id, COUNT(*) AS v
+            activity AS (
+                SELECT t.id,
+                       COUNT(*) FILTER (WHERE e.kind = 'visit') AS visit,
+                       COUNT(*) FILTER (WHERE e.kind <> 'visit') AS followup
                   FROM t
-                  JOIN sales_followup_visit_plan vp
-                    ON vp.user_id = t.user_id
-                   AND vp.company_id = t.company_id
-                   AND vp.state = 'done'
-                   AND COALESCE(vp.checkout_date, vp.planned_date) >= t.utc_from
-                   AND COALESCE(vp.checkout_date, vp.planned_date) < t.utc_to
-                 GROUP BY t.id
-            ),
-            followup AS (
-                SELECT t.id, COUNT(*) AS v
-                  FROM t
-                  JOIN res_users u ON u.id = t.user_id
-                  JOIN mail_message mm
-                    ON mm.author_id = u.partner_id
-                   AND mm.mail_activity_type_id IS NOT NULL
-                   AND mm.date >= t.utc_from AND mm.date < t.utc_to
+                  JOIN event e
+                    ON e.user_id = t.user_id
+                   AND e.company_id = t.company_id
+                   AND e.date BETWEEN t.date_from AND t.date_to
                  GROUP BY t.id
             ),
             a AS (
@@ -394,14 +421,17 @@ class SalesFollowupKpiTarget(models.Model):
                        COALESCE(r.v, 0) AS revenue,
                        COALESCE(c.v, 0) AS collection,
                        COALESCE(n.v, 0) AS new_customer,
-                       COALESCE(v.v, 0) AS visit,
-                       COALESCE(f.v, 0) AS followup
+                       COALESCE(e.visit, 0) AS visit,
+                       COALESCE(e.followup, 0) AS followup
                   FROM t
                   LEFT JOIN revenue r ON r.id = t.id
                   LEFT JOIN collection c ON c.id = t.id
                   LEFT JOIN new_customer n ON n.id = t.id
-                  LEFT JOIN visit v ON v.id = t.id
-                  LEFT JOIN followup f ON f.id = t.id
+                  LEFT JOIN activity e ON e.id = t.id
+            ),
+            changed AS (
+                SELECT a.id, (%(changed)s) AS changed
+                  FROM a JOIN sales_followup_kpi_target k ON k.id = a.id
             )
             UPDATE sales_followup_kpi_target k
                SET actual_revenue = a.revenue,
@@ -416,11 +446,16 @@ class SalesFollowupKpiTarget(models.Model):
                    rate_followup = %(rate_followup)s,
                    score = %(score)s,
                    compute_date = NOW() AT TIME ZONE 'UTC'
-              FROM a
+              FROM a JOIN changed ch ON ch.id = a.id
              WHERE a.id = k.id
+            RETURNING k.id, ch.changed
             """,
-                tz=tz,
+                company_ids=companies.ids,
+                zones=[company._ka_tz().zone for company in companies],
                 ids=self.ids,
+                revenue_lines=SQL(" UNION ALL ").join(revenue_lines),
+                events=SQL(" UNION ALL ").join(events),
+                changed=changed_sql,
                 rate_revenue=rate_sql["revenue"],
                 rate_collection=rate_sql["collection"],
                 rate_new_customer=rate_sql["new_customer"],
@@ -429,16 +464,19 @@ class SalesFollowupKpiTarget(models.Model):
                 score=score_sql,
             )
         )
+        changed = {tid for tid, is_changed in self.env.cr.fetchall() if is_changed}
         self.invalidate_recordset(
             [*ACTUAL_FIELDS, *RATE_FIELDS, "score", "compute_date"]
         )
-        self._update_ranks()
+        changed.update(self._update_ranks())
+        return len(changed)
 
     def _update_ranks(self):
         """Rank by score within team and period, for every target sharing a
-        team and period with one of `self` (one query)."""
+        team and period with one of `self` (one query). Returns the ids of
+        the targets whose rank changed."""
         if not self:
-            return
+            return set()
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
@@ -464,8 +502,11 @@ class SalesFollowupKpiTarget(models.Model):
                SET rank = ranked.rnk
               FROM ranked
              WHERE ranked.id = k.id AND k.rank IS DISTINCT FROM ranked.rnk
+            RETURNING k.id
             """,
                 ids=self.ids,
             )
         )
+        ranked = {row[0] for row in self.env.cr.fetchall()}
         self.env["sales_followup.kpi.target"].invalidate_model(["rank"])
+        return ranked

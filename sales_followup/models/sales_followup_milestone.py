@@ -37,7 +37,7 @@ class SalesFollowupMilestone(models.Model):
 
     @api.depends("planned_date", "done_date")
     def _compute_state(self):
-        today = fields.Date.context_today(self)
+        today = self.env.company._ka_today()
         for milestone in self:
             if milestone.done_date:
                 milestone.state = "done"
@@ -49,7 +49,7 @@ class SalesFollowupMilestone(models.Model):
     def _search_state(self, operator, value):
         if operator not in ("=", "!=", "in", "not in"):
             raise UserError(self.env._("Unsupported search on the milestone state."))
-        today = fields.Date.context_today(self)
+        today = self.env.company._ka_today()
         domains = {
             "done": [("done_date", "!=", False)],
             "late": [("done_date", "=", False), ("planned_date", "<", today)],

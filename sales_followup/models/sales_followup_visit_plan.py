@@ -1,8 +1,6 @@
 import logging
 import math
-from datetime import datetime, time, timedelta
-
-import pytz
+from datetime import time, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -13,7 +11,6 @@ from ..lib.system_fields import check_system_fields
 _logger = logging.getLogger(__name__)
 
 EARTH_RADIUS_M = 6371008.8
-DEFAULT_TZ = "Asia/Shanghai"
 PARAM_RADIUS = "sales_followup.checkin_radius_m"
 PARAM_LEAD = "sales_followup.visit_plan_lead_days"
 DEFAULT_RADIUS_M = 500.0
@@ -49,25 +46,6 @@ def haversine_m(lat1, lon1, lat2, lon2):
         + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
     )
     return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
-
-
-def business_tz(env):
-    """The company's time zone (China by default): the nightly runs decide
-    what "today" is in it, whatever the time zone of the cron's user."""
-    try:
-        return pytz.timezone(env.company.partner_id.tz or DEFAULT_TZ)
-    except pytz.UnknownTimeZoneError:
-        return pytz.timezone(DEFAULT_TZ)
-
-
-def business_today(env):
-    return datetime.now(pytz.utc).astimezone(business_tz(env)).date()
-
-
-def business_midnight_utc(env, day):
-    """Midnight at the start of `day` in the company's time zone, naive UTC."""
-    local = business_tz(env).localize(datetime.combine(day, time.min))
-    return local.astimezone(pytz.utc).replace(tzinfo=None)
 
 
 class SalesFollowupVisitPlan(models.Model):
@@ -443,7 +421,8 @@ class SalesFollowupVisitPlan(models.Model):
             return
         visit_type = self.env.ref("sales_followup.mail_activity_type_visit")
         model_id = self.env["ir.model"]._get_id("res.partner")
-        today = fields.Date.context_today(self)
+        # the default deadline counts from the business day of the visit's company
+        today = {company: company._ka_today() for company in plans.company_id}
         activities = self.env["mail.activity"].create(
             [
                 {
@@ -452,7 +431,8 @@ class SalesFollowupVisitPlan(models.Model):
                     "activity_type_id": (plan.next_step_type_id or visit_type).id,
                     "summary": plan.next_step,
                     "note": plan.note,
-                    "date_deadline": plan.next_step_date or today + timedelta(days=7),
+                    "date_deadline": plan.next_step_date
+                    or today[plan.company_id] + timedelta(days=7),
                     "user_id": (plan.user_id or self.env.user).id,
                 }
                 for plan in plans
@@ -503,32 +483,32 @@ class SalesFollowupVisitPlan(models.Model):
             return DEFAULT_RADIUS_M
 
     # ------------------------------------------------------------------
-    # nightly generation
+    # nightly generation (a step of key_account's pipeline)
     # ------------------------------------------------------------------
     @api.model
-    def _cron_generate(self):
-        self._run_generation()
+    def _run_generation(self, company, today):
+        """Mark the overdue plans of ``company`` missed, then plan a visit for
+        every key account of ``company`` that is due, on its business day
+        ``today``.
 
-    @api.model
-    def _run_generation(self, today=None):
-        """Mark overdue plans missed, then plan a visit for every customer due.
-
-        A customer is due when it has a grade, an account manager, no open
-        (planned) visit, and its last done visit plus the grade's interval
+        A key account is a customer of the company (key_account's measure)
+        with a grade and an account manager. It is due when it has no open
+        (planned) visit and its last done visit plus the grade's interval
         falls within the lead days; it is planned at 09:00 in the account
-        manager's time zone on that day, today at the earliest. Set-wise: one
-        UPDATE for the missed plans and one INSERT ... SELECT over all
-        customers, whatever their number. Run twice, it creates nothing the
-        second time, and a unique partial index guards it.
+        manager's time zone (the company's when the user has none) on that
+        day, today at the earliest. Set-wise: one UPDATE for the missed plans
+        and one INSERT ... SELECT over all customers, whatever their number.
+        Run twice, it creates nothing the second time, and a unique partial
+        index guards it.
         Returns (plans marked missed, plans created).
         """
-        today = today or business_today(self.env)
-        missed = self._mark_missed(today)
+        missed = self._mark_missed(company, today)
         lead = int(
             self.env["ir.config_parameter"]
             .sudo()
             .get_param(PARAM_LEAD, DEFAULT_LEAD_DAYS)
         )
+        tz = company._ka_tz().zone
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
@@ -542,23 +522,23 @@ class SalesFollowupVisitPlan(models.Model):
                  WHERE state IN ('planned', 'done')
                  GROUP BY partner_id
             ),
-            due AS (
+            candidate AS (
                 SELECT p.id, p.name, p.user_id, p.team_id, p.ka_grade_id,
-                       p.company_id,
-                       GREATEST(
-                           (l.last_date
-                            + make_interval(days => g.visit_interval_days))::date,
-                           %(today)s
-                       ) AS day
+                       l.has_open,
+                       ((l.last_date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)
+                        + make_interval(days => g.visit_interval_days))::date
+                           AS next_day
                   FROM res_partner p
                   JOIN key_account_grade g ON g.id = p.ka_grade_id AND g.active
                   LEFT JOIN last_visit l ON l.partner_id = p.id
-                 WHERE p.active AND p.parent_id IS NULL AND p.user_id IS NOT NULL
-                   AND NOT COALESCE(l.has_open, FALSE)
-                   AND (l.last_date IS NULL
-                        OR (l.last_date
-                            + make_interval(days => g.visit_interval_days))::date
-                           <= %(horizon)s)
+                 WHERE %(customer)s AND p.user_id IS NOT NULL
+            ),
+            due AS (
+                SELECT c.id, c.name, c.user_id, c.team_id, c.ka_grade_id,
+                       GREATEST(c.next_day, %(today)s) AS day
+                  FROM candidate c
+                 WHERE NOT COALESCE(c.has_open, FALSE)
+                   AND (c.next_day IS NULL OR c.next_day <= %(horizon)s)
             ),
             zones AS (
                 SELECT u.id AS user_id, COALESCE(z.name, %(tz)s) AS tz
@@ -575,7 +555,7 @@ class SalesFollowupVisitPlan(models.Model):
             SELECT d.name || ' · ' || %(purpose)s, d.id, %(purpose)s,
                    ((d.day + %(hour)s::time) AT TIME ZONE z.tz) AT TIME ZONE 'UTC',
                    d.user_id, d.team_id, d.ka_grade_id,
-                   COALESCE(d.company_id, %(company)s), 'planned', 'auto',
+                   %(company)s, 'planned', 'auto',
                    %(next_type)s, FALSE, FALSE,
                    %(uid)s, %(uid)s, %(now)s, %(now)s
               FROM due d
@@ -586,10 +566,11 @@ class SalesFollowupVisitPlan(models.Model):
             """,
                 today=today,
                 horizon=today + timedelta(days=lead),
-                tz=DEFAULT_TZ,
+                tz=tz,
+                customer=self.env["key_account.measure"]._customer_sql(company, "p"),
                 purpose=self.env._("Routine visit"),
                 hour=time(PLAN_HOUR, 0),
-                company=self.env.company.id,
+                company=company.id,
                 next_type=self._default_next_step_type_id() or None,
                 uid=self.env.uid,
                 now=fields.Datetime.now(),
@@ -597,24 +578,32 @@ class SalesFollowupVisitPlan(models.Model):
         )
         created = self.env.cr.rowcount
         self.invalidate_model()
-        _logger.info("sales_followup: %s plans missed, %s created", missed, created)
+        _logger.info(
+            "sales_followup: %s, %s plans missed, %s created",
+            company.name,
+            missed,
+            created,
+        )
         return missed, created
 
     @api.model
-    def _mark_missed(self, today):
-        """Planned visits of an earlier day that were not done become missed
-        (one UPDATE, without tracking messages)."""
+    def _mark_missed(self, company, today):
+        """Planned visits of ``company`` of a day before its business day
+        ``today`` that were not done become missed (one UPDATE, without
+        tracking messages)."""
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
                 """
             UPDATE sales_followup_visit_plan
                SET state = 'missed', write_uid = %(uid)s, write_date = %(now)s
-             WHERE state = 'planned' AND planned_date < %(cutoff)s
+             WHERE company_id = %(company)s
+               AND state = 'planned' AND planned_date < %(cutoff)s
             """,
                 uid=self.env.uid,
                 now=fields.Datetime.now(),
-                cutoff=business_midnight_utc(self.env, today),
+                company=company.id,
+                cutoff=company._ka_day_start_utc(today),
             )
         )
         missed = self.env.cr.rowcount

@@ -1,11 +1,9 @@
-import re
-
 import pytz
 
 from odoo import api, models
 from odoo.tools.misc import format_date
 
-from ..models.sales_followup_visit_plan import business_tz
+from odoo.addons.key_account.lib import phone as ka_phone
 
 WEEKDAYS_ZH = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 
@@ -13,32 +11,6 @@ WEEKDAYS_ZH = ("星期一", "星期二", "星期三", "星期四", "星期五", 
 def format_date_zh(day):
     """2026年11月25日 星期三"""
     return f"{day.year}年{day.month}月{day.day}日 {WEEKDAYS_ZH[day.weekday()]}"
-
-
-def format_phone_cn(number):
-    """A Chinese phone number in the groups people read: mobiles 3-4-4
-    (138 0013 8000), landlines area code then the number (021 6123 4567);
-    anything else as it was written."""
-    if not number:
-        return ""
-    digits = re.sub(r"\D", "", number)
-    if digits.startswith("0086"):
-        digits = digits[4:]
-    elif number.lstrip().startswith("+86") or (
-        digits.startswith("86") and len(digits) == 13
-    ):
-        digits = digits[2:]
-    elif number.lstrip().startswith("+") or digits.startswith("00"):
-        return number  # a foreign number: as written
-    if len(digits) == 11 and digits.startswith("1"):
-        return f"{digits[:3]} {digits[3:7]} {digits[7:]}"
-    if digits.startswith("0") and len(digits) in (10, 11, 12):
-        area = 3 if digits[1] in "12" else 4
-        rest = digits[area:]
-        if len(rest) == 8:
-            return f"{digits[:area]} {rest[:4]} {rest[4:]}"
-        return f"{digits[:area]} {rest[:3]} {rest[3:]}"
-    return number
 
 
 class ReportSalesFollowupVisitPlan(models.AbstractModel):
@@ -54,7 +26,7 @@ class ReportSalesFollowupVisitPlan(models.AbstractModel):
             "docs": docs,
             "format_datetime_cn": self._format_datetime,
             "format_date_cn": self._format_date,
-            "format_phone_cn": format_phone_cn,
+            "format_phone": self._format_phone,
         }
 
     @api.model
@@ -72,12 +44,20 @@ class ReportSalesFollowupVisitPlan(models.AbstractModel):
         return format_date(self.env, day, date_format="EEEE d MMMM y")
 
     @api.model
-    def _format_datetime(self, value):
-        """A UTC datetime in the reader's time zone (the company's if none):
-        2026年11月25日 星期三 14:30."""
+    def _format_phone(self, number, partner=None):
+        """A phone number as people write it (138 0013 8000, 021-6123 4567),
+        by key_account's one definition, with the rules of the partner's
+        country for a number typed without country code."""
+        region = partner._ka_phone_region() if partner else "CN"
+        return ka_phone.display(number, region)
+
+    @api.model
+    def _format_datetime(self, value, company=None):
+        """A UTC datetime in the reader's time zone (the visit's company's if
+        none): 2026年11月25日 星期三 14:30."""
         if not value:
             return ""
-        tz = business_tz(self.env)
+        tz = (company or self.env.company)._ka_tz()
         if self.env.user.tz in pytz.all_timezones_set:
             tz = pytz.timezone(self.env.user.tz)
         local = pytz.utc.localize(value).astimezone(tz)

@@ -1,7 +1,5 @@
 from datetime import datetime, time, timedelta
 
-from odoo import fields
-
 from odoo.addons.key_account.tests.common import KeyAccountCommon
 
 
@@ -10,7 +8,8 @@ class SalesFollowupCommon(KeyAccountCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.Plan = cls.env["sales_followup.visit.plan"]
-        cls.today = fields.Date.context_today(cls.env["res.partner"])
+        cls.company = cls.env.company
+        cls.today = cls.company._ka_today()
         for user in cls.sales_a | cls.sales_b | cls.sales_west | cls.leader:
             user.tz = "Asia/Shanghai"
         cls.customer_a.write(
@@ -45,3 +44,13 @@ class SalesFollowupCommon(KeyAccountCommon):
 
     def _days(self, n):
         return self.today + timedelta(days=n)
+
+    def _steps(self, codes, today=None):
+        """Run steps of key_account's nightly pipeline for the company, as
+        the cron does (superuser); {code: rows changed}."""
+        report = (
+            self.env["key_account.pipeline"]
+            .sudo()
+            ._run(companies=self.company, today=today, codes=codes)
+        )
+        return {item["step"]: item["rows"] for item in report}

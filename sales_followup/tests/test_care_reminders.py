@@ -55,7 +55,7 @@ class TestCareReminders(SalesFollowupCommon):
         self.contact_a.birthdate_date = date(1985, 3, 12)
         self.contact_b.birthdate_date = date(1985, 3, 20)
         today = date(2027, 3, 10)
-        self.assertEqual(self.Reminder._run_care_reminders(today=today), 1)
+        self.assertEqual(self.Reminder._run_care_reminders(self.company, today), 1)
         activity = self._activities(self.contact_a)
         self.assertEqual(len(activity), 1)
         self.assertEqual(activity.user_id, self.sales_a)
@@ -63,17 +63,22 @@ class TestCareReminders(SalesFollowupCommon):
         self.assertFalse(self._activities(self.contact_b))
         self.assertFalse(self._activities(self.pool_contact), "no account manager")
         # the next nights: nothing twice
-        self.assertEqual(self.Reminder._run_care_reminders(today=today), 0)
+        self.assertEqual(self.Reminder._run_care_reminders(self.company, today), 0)
         self.assertEqual(
-            self.Reminder._run_care_reminders(today=today + timedelta(days=1)), 0
+            self.Reminder._run_care_reminders(self.company, today + timedelta(days=1)),
+            0,
         )
         # next year again
-        self.assertEqual(self.Reminder._run_care_reminders(today=date(2028, 3, 10)), 1)
+        self.assertEqual(
+            self.Reminder._run_care_reminders(self.company, date(2028, 3, 10)), 1
+        )
 
     def test_leap_day_birthday(self):
         self._birthdays_only()
         self.contact_a.birthdate_date = date(1988, 2, 29)
-        self.assertEqual(self.Reminder._run_care_reminders(today=date(2027, 2, 26)), 1)
+        self.assertEqual(
+            self.Reminder._run_care_reminders(self.company, date(2027, 2, 26)), 1
+        )
         self.assertEqual(
             self._activities(self.contact_a).date_deadline, date(2027, 2, 28)
         )
@@ -87,7 +92,7 @@ class TestCareReminders(SalesFollowupCommon):
         # the same month and day, Gregorian: not due on the lunar date
         self.contact_b.birthdate_date = date(1980, 8, 15)
         today = when - timedelta(days=2)
-        self.assertEqual(self.Reminder._run_care_reminders(today=today), 1)
+        self.assertEqual(self.Reminder._run_care_reminders(self.company, today), 1)
         self.assertEqual(self._activities(self.contact_a).date_deadline, when)
         self.assertFalse(self._activities(self.contact_b))
 
@@ -97,26 +102,34 @@ class TestCareReminders(SalesFollowupCommon):
             "sales_followup.birthday_days_before", "10"
         )
         self.contact_b.birthdate_date = date(1985, 3, 20)
-        self.assertEqual(self.Reminder._run_care_reminders(today=date(2027, 3, 10)), 1)
+        self.assertEqual(
+            self.Reminder._run_care_reminders(self.company, date(2027, 3, 10)), 1
+        )
         self.assertEqual(self._activities(self.contact_b).user_id, self.sales_b)
 
     def test_company_anniversary(self):
         self._birthdays_only()
         self.customer_a.sf_anniversary_date = date(2017, 3, 12)
         self.customer_pool.sf_anniversary_date = date(2017, 3, 12)
-        self.assertEqual(self.Reminder._run_care_reminders(today=date(2027, 3, 10)), 1)
+        self.assertEqual(
+            self.Reminder._run_care_reminders(self.company, date(2027, 3, 10)), 1
+        )
         activity = self._activities(self.customer_a)
         self.assertEqual(activity.user_id, self.sales_a)
         self.assertEqual(activity.date_deadline, date(2027, 3, 12))
         self.assertIn("10", activity.summary)
-        self.assertEqual(self.Reminder._run_care_reminders(today=date(2027, 3, 11)), 0)
+        self.assertEqual(
+            self.Reminder._run_care_reminders(self.company, date(2027, 3, 11)), 0
+        )
         # not in the founding year itself
         self.customer_b.sf_anniversary_date = date(2027, 3, 13)
-        self.assertEqual(self.Reminder._run_care_reminders(today=date(2027, 3, 11)), 0)
+        self.assertEqual(
+            self.Reminder._run_care_reminders(self.company, date(2027, 3, 11)), 0
+        )
 
     def test_national_day_for_every_key_account(self):
         today = date(2027, 9, 28)
-        self.assertEqual(self.Reminder._run_care_reminders(today=today), 3)
+        self.assertEqual(self.Reminder._run_care_reminders(self.company, today), 3)
         for partner, user in (
             (self.customer_a, self.sales_a),
             (self.customer_b, self.sales_b),
@@ -126,22 +139,28 @@ class TestCareReminders(SalesFollowupCommon):
             self.assertEqual(activity.user_id, user)
             self.assertEqual(activity.date_deadline, date(2027, 10, 1))
         self.assertFalse(self._activities(self.customer_pool))
-        self.assertEqual(self.Reminder._run_care_reminders(today=today), 0)
+        self.assertEqual(self.Reminder._run_care_reminders(self.company, today), 0)
         reminder = self.Reminder.search([("partner_id", "=", self.customer_a.id)])
         self.assertEqual(reminder.occasion_id, self.national_day)
         self.assertEqual(reminder.kind, "occasion")
 
     def test_lunar_holiday(self):
         # 春节 2027 is 6 February; reminded 7 days before
-        self.assertEqual(self.Reminder._run_care_reminders(today=date(2027, 1, 29)), 0)
-        self.assertEqual(self.Reminder._run_care_reminders(today=date(2027, 1, 30)), 3)
+        self.assertEqual(
+            self.Reminder._run_care_reminders(self.company, date(2027, 1, 29)), 0
+        )
+        self.assertEqual(
+            self.Reminder._run_care_reminders(self.company, date(2027, 1, 30)), 3
+        )
         self.assertEqual(
             self._activities(self.customer_a).date_deadline, date(2027, 2, 6)
         )
 
     def test_archived_holiday_is_skipped(self):
         self.national_day.active = False
-        self.assertEqual(self.Reminder._run_care_reminders(today=date(2027, 9, 28)), 0)
+        self.assertEqual(
+            self.Reminder._run_care_reminders(self.company, date(2027, 9, 28)), 0
+        )
 
     def test_occasion_dates_are_checked(self):
         Occasion = self.env["sales_followup.care.occasion"]
@@ -157,7 +176,7 @@ class TestCareReminders(SalesFollowupCommon):
         self.assertEqual(self.spring.with_context(lang="zh_CN").name, "春节")
 
     def test_salesperson_sees_own_reminders(self):
-        self.Reminder._run_care_reminders(today=date(2027, 9, 28))
+        self.Reminder._run_care_reminders(self.company, date(2027, 9, 28))
         visible = self.Reminder.with_user(self.sales_a).search([])
         self.assertEqual(visible.commercial_partner_id, self.customer_a)
         leader_sees = self.Reminder.with_user(self.leader).search([])
@@ -166,7 +185,21 @@ class TestCareReminders(SalesFollowupCommon):
         )
         self.assertEqual(len(self.Reminder.with_user(self.manager).search([])), 3)
 
-    def test_cron_runs(self):
-        self.env.ref(
-            "sales_followup.ir_cron_sales_followup_care"
-        ).method_direct_trigger()
+    def test_pipeline_runs_the_step(self):
+        self._birthdays_only()
+        self.contact_a.birthdate_date = self.today + timedelta(days=1)
+        self.assertEqual(self._steps(["care_reminders"]), {"care_reminders": 1})
+        self.assertEqual(len(self._activities(self.contact_a)), 1)
+        self.assertEqual(self._steps(["care_reminders"]), {"care_reminders": 0})
+
+    def test_only_the_customers_of_the_company(self):
+        self._birthdays_only()
+        other = self.env["res.company"].create({"name": "成都分公司"})
+        self.customer_b.company_id = other
+        self.contact_a.birthdate_date = date(1985, 3, 12)
+        self.contact_b.birthdate_date = date(1985, 3, 12)
+        day = date(2027, 3, 10)
+        self.assertEqual(self.Reminder._run_care_reminders(self.company, day), 1)
+        self.assertFalse(self._activities(self.contact_b))
+        self.assertEqual(self.Reminder._run_care_reminders(other, day), 1)
+        self.assertEqual(self._activities(self.contact_b).user_id, self.sales_b)

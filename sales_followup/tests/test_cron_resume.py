@@ -129,12 +129,12 @@ class TestCronResume(SalesFollowupCommon):
             )
 
         self._check_resumable(
-            lambda: Plan._run_generation(today=self.today),
+            lambda: Plan._run_generation(self.company, self.today),
             snapshot,
             "sales_followup.visit.plan",
             "_mark_missed",
         )
-        self.assertEqual(Plan._run_generation(today=self.today), (0, 0))
+        self.assertEqual(Plan._run_generation(self.company, self.today), (0, 0))
 
     def test_followup_policy(self):
         Partner = self.env["res.partner"]
@@ -150,12 +150,12 @@ class TestCronResume(SalesFollowupCommon):
             )
 
         self._check_resumable(
-            lambda: Partner._sf_run_followup_policy(today=day),
+            lambda: Partner._sf_run_followup_policy(self.company, day),
             snapshot,
             "mail.activity",
             "_ka_create_for_partners",
         )
-        self.assertEqual(Partner._sf_run_followup_policy(today=day), (3, 0))
+        self.assertEqual(Partner._sf_run_followup_policy(self.company, day), (3, 0, 0))
 
     def test_care_reminders(self):
         Reminder = self.env["sales_followup.care.reminder"]
@@ -194,7 +194,7 @@ class TestCronResume(SalesFollowupCommon):
             )
 
         self._check_resumable(
-            lambda: Reminder._run_care_reminders(today=today),
+            lambda: Reminder._run_care_reminders(self.company, today),
             snapshot,
             "mail.activity",
             "_ka_create_for_partners",
@@ -203,7 +203,7 @@ class TestCronResume(SalesFollowupCommon):
         # 2 birthdays + national day for a, b and west
         self.assertEqual(len(reminders), 5)
         self.assertTrue(all(reminders.mapped("activity_id")))
-        self.assertEqual(Reminder._run_care_reminders(today=today), 0)
+        self.assertEqual(Reminder._run_care_reminders(self.company, today), 0)
 
     def test_activity_reminders(self):
         phone = self.env.ref("sales_followup.mail_activity_type_phone")
@@ -245,12 +245,12 @@ class TestCronResume(SalesFollowupCommon):
 
         # killed after the first user's message
         self._check_resumable(
-            lambda: self.Activity._run_sf_activity_reminders(today=day),
+            lambda: self.Activity._run_sf_activity_reminders(self.company, day),
             snapshot,
             "mail.thread",
             "message_notify",
         )
-        self.assertEqual(self.Activity._run_sf_activity_reminders(today=day), 0)
+        self.assertEqual(self.Activity._run_sf_activity_reminders(self.company, day), 0)
 
     def test_kpi(self):
         Target = self.env["sales_followup.kpi.target"]
@@ -276,7 +276,7 @@ class TestCronResume(SalesFollowupCommon):
             return targets.read(fields_)
 
         self._check_resumable(
-            lambda: Target._cron_compute_actuals(today=date(2026, 3, 31)),
+            lambda: Target._run_kpi_actuals(self.company, date(2026, 3, 31)),
             snapshot,
             "sales_followup.kpi.target",
             "_update_ranks",

@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from .common import SalesFollowupCommon
 
@@ -8,6 +11,10 @@ class TestFollowupPolicy(SalesFollowupCommon):
     """Key accounts (grade and account manager) need a done follow-up every
     30 days; the tests run the check 60 days from now, so that the customers
     created by the test are older than the period."""
+
+    def _policy(self, today):
+        """(customers flagged, reminders created) of the check on ``today``."""
+        return self.env["res.partner"]._sf_run_followup_policy(self.company, today)[:2]
 
     def _reminders(self, partner):
         return self.env["mail.activity"].search(
@@ -31,15 +38,12 @@ class TestFollowupPolicy(SalesFollowupCommon):
         )
 
     def test_new_customers_are_not_due(self):
-        flagged, reminded = self.env["res.partner"]._sf_run_followup_policy(
-            today=self.today
-        )
+        flagged, reminded = self._policy(self.today)
         self.assertEqual((flagged, reminded), (0, 0))
 
     def test_key_accounts_without_follow_up_are_flagged_once_per_period(self):
-        Partner = self.env["res.partner"]
         day = self._days(60)
-        flagged, reminded = Partner._sf_run_followup_policy(today=day)
+        flagged, reminded = self._policy(day)
         # a, b and west have a grade and an account manager; the pool customer not
         self.assertEqual((flagged, reminded), (3, 3))
         self.assertTrue(self.customer_a.sf_followup_overdue)
@@ -50,33 +54,31 @@ class TestFollowupPolicy(SalesFollowupCommon):
         self.assertEqual(reminder.user_id, self.sales_a)
         self.assertIn("30", reminder.summary)
         # the next nights: still flagged, not reminded again
-        self.assertEqual(Partner._sf_run_followup_policy(today=day), (3, 0))
-        self.assertEqual(Partner._sf_run_followup_policy(today=self._days(75)), (3, 0))
+        self.assertEqual(self._policy(day), (3, 0))
+        self.assertEqual(self._policy(self._days(75)), (3, 0))
         self.assertEqual(len(self._reminders(self.customer_a)), 1)
         # a period later: reminded again
-        self.assertEqual(Partner._sf_run_followup_policy(today=self._days(90)), (3, 3))
+        self.assertEqual(self._policy(self._days(90)), (3, 3))
 
     def test_done_activity_on_a_contact_counts(self):
-        Partner = self.env["res.partner"]
         activity = self.contact_a.activity_schedule(
             "sales_followup.mail_activity_type_phone", user_id=self.sales_a.id
         )
         activity.action_feedback(feedback="已电话沟通")
         self._set_message_date(self.contact_a, self._days(50))
-        Partner._sf_run_followup_policy(today=self._days(60))
+        self._policy(self._days(60))
         self.assertFalse(self.customer_a.sf_followup_overdue)
         self.assertTrue(self.customer_b.sf_followup_overdue)
         # too old by day 81: flagged
-        Partner._sf_run_followup_policy(today=self._days(81))
+        self._policy(self._days(81))
         self.assertTrue(self.customer_a.sf_followup_overdue)
 
     def test_done_visit_counts_and_clears_the_flag(self):
-        Partner = self.env["res.partner"]
-        Partner._sf_run_followup_policy(today=self._days(60))
+        self._policy(self._days(60))
         self.assertTrue(self.customer_b.sf_followup_overdue)
         plan = self._plan(self.customer_b, self._at(self._days(55)))
         plan.action_done()
-        flagged, reminded = Partner._sf_run_followup_policy(today=self._days(61))
+        flagged, reminded = self._policy(self._days(61))
         self.assertEqual((flagged, reminded), (2, 0))
         self.assertFalse(self.customer_b.sf_followup_overdue)
 
@@ -85,12 +87,81 @@ class TestFollowupPolicy(SalesFollowupCommon):
             "sales_followup.followup_period_days", "90"
         )
         self.assertEqual(
-            self.env["res.partner"]._sf_run_followup_policy(today=self._days(60)),
+            self._policy(self._days(60)),
             (0, 0),
         )
 
-    def test_cron_runs(self):
-        self.env.ref(
-            "sales_followup.ir_cron_sales_followup_policy"
-        ).method_direct_trigger()
+    def test_pipeline_runs_the_step(self):
+        self.assertEqual(self._steps(["followup_policy"]), {"followup_policy": 0})
+        # 60 days on: 3 flagged, 3 reminded; the next night changes nothing
+        self.assertEqual(
+            self._steps(["followup_policy"], today=self._days(60)),
+            {"followup_policy": 6},
+        )
+        self.assertEqual(
+            self._steps(["followup_policy"], today=self._days(60)),
+            {"followup_policy": 0},
+        )
+        self.assertTrue(self.customer_a.sf_followup_overdue)
+
+    def test_activity_done_by_anyone_counts_and_the_kind_is_activity(self):
+        """The policy reads key_account's follow-up events: the done activity
+        is one of kind 'activity', the done visit one of kind 'visit'."""
+        activity = self.customer_b.activity_schedule(
+            "sales_followup.mail_activity_type_phone", user_id=self.sales_b.id
+        )
+        activity.with_user(self.sales_b).action_feedback(feedback="已电话沟通")
+        self._plan(
+            self.customer_a, self._at(self.today), user_id=self.sales_a.id
+        ).action_done()
+        self.env.flush_all()
+        sql = self.env["key_account.measure"]._followup_events_sql(
+            self.company, self.today, self.today
+        )
+        self.env.cr.execute(
+            SQL("SELECT partner_id, user_id, date, kind FROM %s e ORDER BY kind", sql)
+        )
+        self.assertEqual(
+            self.env.cr.fetchall(),
+            [
+                (self.customer_b.id, self.sales_b.id, self.today, "activity"),
+                (self.customer_a.id, self.sales_a.id, self.today, "visit"),
+            ],
+        )
+
+    def test_done_visit_yesterday_keeps_the_customer_flagless_and_held(self):
+        """A customer claimed long ago whose last follow-up is a visit done
+        yesterday is neither flagged by the policy check nor recycled into
+        the public pool by key_account's step: both read the same events."""
+        self.team_east.write(
+            {
+                "ka_pool_recycle_followup_days": 30,
+                "ka_pool_recycle_deal_days": 0,
+                "ka_pool_notice_days": 7,
+            }
+        )
+        day = self._days(60)
+        long_ago = self._at(self._days(-200))
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE res_partner SET create_date = %s, ka_claim_date = %s "
+            "WHERE id = ANY(%s)",
+            (long_ago, long_ago, (self.customer_a | self.customer_b).ids),
+        )
+        self.env["res.partner"].invalidate_model(["create_date", "ka_claim_date"])
+        # planned three days before, checked in (late) yesterday
+        visit = self._plan(
+            self.customer_a, self._at(day - timedelta(days=3)), user_id=self.sales_a.id
+        )
+        visit.sudo().checkin_date = self._at(day - timedelta(days=1))
+        visit.action_done()
+        self.assertEqual(self._policy(day), (2, 2), "customer_b and customer_west")
         self.assertFalse(self.customer_a.sf_followup_overdue)
+        self.assertTrue(self.customer_b.sf_followup_overdue)
+        notices, recycled = self.env["key_account.pool"]._run_recycle(self.company, day)
+        self.assertEqual(self.customer_a.ka_last_followup_date, day - timedelta(days=1))
+        self.assertEqual(self.customer_a.user_id, self.sales_a)
+        self.assertFalse(self.customer_a.ka_in_pool)
+        # the customer of the same team without follow-up goes back to the pool
+        self.assertEqual((notices, recycled), (0, 1))
+        self.assertTrue(self.customer_b.ka_in_pool)

@@ -50,7 +50,9 @@ class TestActivityReminders(SalesFollowupCommon):
         past = self._activity(self.sales_a, self.day - timedelta(days=1))
         silent = self._activity(self.sales_a, self.day, self.no_reminder)
         before = self._reminders(self.sales_a)
-        self.assertEqual(self.Activity._run_sf_activity_reminders(today=self.day), 2)
+        self.assertEqual(
+            self.Activity._run_sf_activity_reminders(self.company, self.day), 2
+        )
         self.assertTrue(due.sf_reminded)
         self.assertTrue(today.sf_reminded)
         self.assertFalse(later.sf_reminded)
@@ -62,11 +64,15 @@ class TestActivityReminders(SalesFollowupCommon):
         self.assertEqual(message.partner_ids, self.sales_a.partner_id)
         self.assertIn("跟进提醒", message.subject)
         # twice: nothing new
-        self.assertEqual(self.Activity._run_sf_activity_reminders(today=self.day), 0)
+        self.assertEqual(
+            self.Activity._run_sf_activity_reminders(self.company, self.day), 0
+        )
         self.assertEqual(self._reminders(self.sales_a) - before, message)
         # the next day, the later one is in its window
         next_day = self.day + timedelta(days=1)
-        self.assertEqual(self.Activity._run_sf_activity_reminders(today=next_day), 1)
+        self.assertEqual(
+            self.Activity._run_sf_activity_reminders(self.company, next_day), 1
+        )
         self.assertTrue(later.sf_reminded)
 
     def _count_run(self, n, today):
@@ -76,7 +82,9 @@ class TestActivityReminders(SalesFollowupCommon):
         self.env.flush_all()
         self.env.invalidate_all()
         start = self.env.cr.sql_log_count
-        self.assertEqual(self.Activity._run_sf_activity_reminders(today=today), n)
+        self.assertEqual(
+            self.Activity._run_sf_activity_reminders(self.company, today), n
+        )
         return self.env.cr.sql_log_count - start
 
     def test_query_count(self):
@@ -125,7 +133,7 @@ class TestCareGreetings(SalesFollowupCommon):
             "sales_followup.birthday_greeting", "True"
         )
         today = date(2027, 3, 10)
-        self.assertEqual(self.Reminder._run_care_reminders(today=today), 2)
+        self.assertEqual(self.Reminder._run_care_reminders(self.company, today), 2)
         mail = self._greetings(self.contact_a)
         self.assertEqual(len(mail), 1)
         self.assertIn("生日快乐", mail.subject)
@@ -134,26 +142,33 @@ class TestCareGreetings(SalesFollowupCommon):
         self.assertEqual(mail.scheduled_date.date(), date(2027, 3, 12))
         self.assertFalse(self._greetings(self.contact_b), "no e-mail address")
         # the next nights: no second greeting
-        self.assertEqual(self.Reminder._run_care_reminders(today=today), 0)
+        self.assertEqual(self.Reminder._run_care_reminders(self.company, today), 0)
         self.assertEqual(
-            self.Reminder._run_care_reminders(today=today + timedelta(days=1)), 0
+            self.Reminder._run_care_reminders(self.company, today + timedelta(days=1)),
+            0,
         )
         self.assertEqual(self._greetings(self.contact_a), mail)
 
     def test_birthday_without_option(self):
-        self.assertEqual(self.Reminder._run_care_reminders(today=date(2027, 3, 10)), 2)
+        self.assertEqual(
+            self.Reminder._run_care_reminders(self.company, date(2027, 3, 10)), 2
+        )
         self.assertFalse(self._greetings(self.contact_a))
 
     def test_holiday_greeting(self):
         today = date(2027, 9, 28)
-        self.assertEqual(self.Reminder._run_care_reminders(today=today), 3)
+        self.assertEqual(self.Reminder._run_care_reminders(self.company, today), 3)
         self.assertFalse(self._greetings(self.customer_a), "option off")
         self.national_day.send_greeting = True
         self.assertTrue(self.national_day.greeting_template_id)
-        self.assertEqual(self.Reminder._run_care_reminders(today=date(2028, 9, 28)), 3)
+        self.assertEqual(
+            self.Reminder._run_care_reminders(self.company, date(2028, 9, 28)), 3
+        )
         mail = self._greetings(self.customer_a)
         self.assertEqual(len(mail), 1)
         self.assertIn("节日", mail.subject)
         self.assertFalse(self._greetings(self.customer_b), "no e-mail address")
-        self.assertEqual(self.Reminder._run_care_reminders(today=date(2028, 9, 29)), 0)
+        self.assertEqual(
+            self.Reminder._run_care_reminders(self.company, date(2028, 9, 29)), 0
+        )
         self.assertEqual(self._greetings(self.customer_a), mail)

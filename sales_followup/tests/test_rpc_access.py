@@ -24,20 +24,22 @@ ORM = {"create", "write", "get_view"}
 
 # (model, method): the nightly runs and their steps, never over RPC
 PRIVATE = (
-    ("sales_followup.visit.plan", "_cron_generate"),
     ("sales_followup.visit.plan", "_run_generation"),
     ("sales_followup.visit.plan", "_mark_missed"),
     ("sales_followup.visit.plan", "_create_next_step_activities"),
     ("sales_followup.visit.plan", "init"),
-    ("res.partner", "_cron_sf_followup_policy"),
     ("res.partner", "_sf_run_followup_policy"),
-    ("sales_followup.care.reminder", "_cron_care_reminders"),
     ("sales_followup.care.reminder", "_run_care_reminders"),
-    ("sales_followup.kpi.target", "_cron_compute_actuals"),
+    ("sales_followup.kpi.target", "_run_kpi_actuals"),
     ("sales_followup.kpi.target", "_compute_actuals"),
     ("sales_followup.kpi.target", "_update_ranks"),
-    ("mail.activity", "_cron_sf_activity_reminders"),
     ("mail.activity", "_run_sf_activity_reminders"),
+    ("key_account.measure", "_followup_event_sources"),
+    ("key_account.pipeline", "_step_visit_plans"),
+    ("key_account.pipeline", "_step_followup_policy"),
+    ("key_account.pipeline", "_step_care_reminders"),
+    ("key_account.pipeline", "_step_kpi_actuals"),
+    ("key_account.pipeline", "_step_activity_reminders"),
 )
 
 VISIT_BUTTONS = (
@@ -284,9 +286,9 @@ class TestRpcAccess(SalesFollowupCommon):
 
     def test_merge_of_a_flagged_customer(self):
         """Odoo's merge copies the plain fields of the merged contacts as
-        the user: it does not copy the policy flags, and still works. (Two
-        persons: key_account's own figures of companies, such as the
-        customer code, are key_account's to keep out of the merge.)"""
+        the user: key_account leaves the system fields out of it, the policy
+        flags this addon adds to ``_ka_system_fields()`` included, and the
+        merge still works."""
         merger = new_test_user(
             self.env,
             login="sf_rpc_merger",

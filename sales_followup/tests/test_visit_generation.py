@@ -3,15 +3,17 @@ from datetime import date, datetime
 from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
-from ..models.sales_followup_visit_plan import business_today
 from .common import SalesFollowupCommon
 
 
 @tagged("post_install", "-at_install")
 class TestVisitGeneration(SalesFollowupCommon):
+    def _generate(self, today):
+        return self.Plan._run_generation(self.company, today)
+
     def _generated(self, partner):
         return self.Plan.search(
             [("partner_id", "=", partner.id), ("origin", "=", "auto")],
@@ -19,7 +21,7 @@ class TestVisitGeneration(SalesFollowupCommon):
         )
 
     def test_first_run_plans_every_key_account_today(self):
-        missed, created = self.Plan._run_generation(today=self.today)
+        missed, created = self._generate(self.today)
         self.assertEqual(missed, 0)
         self.assertEqual(created, 3, "customers a, b and west; not the pool customer")
         self.assertFalse(self._generated(self.customer_pool))
@@ -33,12 +35,12 @@ class TestVisitGeneration(SalesFollowupCommon):
         self.assertEqual(plan.planned_date, self._at(self.today, 1))
 
     def test_run_twice_creates_nothing_twice(self):
-        self.assertEqual(self.Plan._run_generation(today=self.today), (0, 3))
-        self.assertEqual(self.Plan._run_generation(today=self.today), (0, 0))
+        self.assertEqual(self._generate(self.today), (0, 3))
+        self.assertEqual(self._generate(self.today), (0, 0))
         self.assertEqual(self.Plan.search_count([("origin", "=", "auto")]), 3)
 
     def test_interval_follows_the_grade(self):
-        self.Plan._run_generation(today=self.today)
+        self._generate(self.today)
         for partner in (self.customer_a, self.customer_b):
             plan = self._generated(partner)
             plan.write({"checkin_date": self._at(self.today)})
@@ -46,7 +48,7 @@ class TestVisitGeneration(SalesFollowupCommon):
         # next day: the A customer (every 7 days) is due within the lead of 7
         # days, the C customer (every 90 days) is not; west missed its visit of
         # yesterday and is planned again
-        missed, created = self.Plan._run_generation(today=self._days(1))
+        missed, created = self._generate(self._days(1))
         self.assertEqual((missed, created), (1, 2))
         new_a = self._generated(self.customer_a).filtered(
             lambda p: p.state == "planned"
@@ -56,7 +58,7 @@ class TestVisitGeneration(SalesFollowupCommon):
             self._generated(self.customer_b).filtered(lambda p: p.state == "planned")
         )
         # 83 days on, the C customer is due within the lead days
-        self.Plan._run_generation(today=self._days(83))
+        self._generate(self._days(83))
         new_b = self._generated(self.customer_b).filtered(
             lambda p: p.state == "planned"
         )
@@ -67,17 +69,17 @@ class TestVisitGeneration(SalesFollowupCommon):
         self.env["ir.config_parameter"].set_param(
             "sales_followup.visit_plan_lead_days", "0"
         )
-        self.Plan._run_generation(today=self.today)
+        self._generate(self.today)
         plan = self._generated(self.customer_a)
         plan.write({"checkin_date": self._at(self.today)})
         plan.action_done()
-        self.assertEqual(self.Plan._run_generation(today=self._days(6))[1], 0)
-        self.assertEqual(self.Plan._run_generation(today=self._days(7))[1], 1)
+        self.assertEqual(self._generate(self._days(6))[1], 0)
+        self.assertEqual(self._generate(self._days(7))[1], 1)
 
     def test_overdue_plans_become_missed_and_are_planned_again(self):
         manual = self._plan(self.customer_a, self._at(self._days(-2)))
         future = self._plan(self.customer_b, self._at(self._days(2)))
-        missed, created = self.Plan._run_generation(today=self.today)
+        missed, created = self._generate(self.today)
         self.assertEqual(missed, 1)
         self.assertEqual(manual.state, "missed")
         self.assertEqual(future.state, "planned")
@@ -93,17 +95,17 @@ class TestVisitGeneration(SalesFollowupCommon):
         done.action_done()
         cancelled = self._plan(self.customer_b, self._at(self._days(-2)))
         cancelled.action_cancel()
-        self.assertEqual(self.Plan._run_generation(today=self.today)[0], 0)
+        self.assertEqual(self._generate(self.today)[0], 0)
         self.assertEqual(done.state, "done")
         self.assertEqual(cancelled.state, "cancelled")
 
     def test_inactive_grade_and_no_manager_are_skipped(self):
         self.customer_west.user_id = False
         self.customer_b.ka_grade_id = False
-        self.assertEqual(self.Plan._run_generation(today=self.today)[1], 1)
+        self.assertEqual(self._generate(self.today)[1], 1)
 
     def test_unique_open_generated_plan_per_customer(self):
-        self.Plan._run_generation(today=self.today)
+        self._generate(self.today)
         with (
             mute_logger("odoo.sql_db"),
             self.assertRaises(IntegrityError),
@@ -132,31 +134,66 @@ class TestVisitGeneration(SalesFollowupCommon):
         self.assertEqual(plan.grade_id, self.grade_a)
         self.assertEqual(plan.name, "上海甲方科技有限公司 · 产品介绍")
         # an open hand-made plan means the cron does not plan that customer
-        self.assertEqual(self.Plan._run_generation(today=self.today)[1], 2)
+        self.assertEqual(self._generate(self.today)[1], 2)
 
-    def test_cron_runs(self):
-        self.env.ref(
-            "sales_followup.ir_cron_sales_followup_visit_plan"
-        ).method_direct_trigger()
+    def test_pipeline_runs_the_step(self):
+        rows = self._steps(["visit_plans"])
+        self.assertEqual(rows, {"visit_plans": 3})
         self.assertEqual(
-            self._generated(self.customer_a).planned_date.date(),
-            business_today(self.env),
+            self._generated(self.customer_a).planned_date.date(), self.today
+        )
+        self.assertEqual(self._steps(["visit_plans"]), {"visit_plans": 0})
+
+    def test_cron_user_without_time_zone_at_2330_beijing(self):
+        """The pipeline runs as a user without time zone: at 23:30 Beijing
+        time (15:30 UTC) it is still the 30th for the company, and a visit
+        planned at 07:30 that day (23:30 UTC the day before) is not missed;
+        at 00:30 (16:30 UTC, still the 30th in UTC) the company's day is the
+        1st: the visits of the 30th are missed and the new ones planned on
+        the 1st."""
+        cron_user = new_test_user(self.env, login="sf_cron_no_tz", tz=False)
+        cron_user.tz = False
+        self.company.partner_id.tz = False  # China by default
+        early = self._plan(self.customer_b, datetime(2026, 6, 29, 23, 30))
+        pipeline = self.env["key_account.pipeline"].with_user(cron_user).sudo()
+        with freeze_time("2026-06-30 15:30:00"):
+            pipeline._run(companies=self.company, codes=["visit_plans"])
+        self.assertEqual(early.state, "planned")
+        # 09:00 in Shanghai on 30 June (01:00 UTC)
+        plan_a = self._generated(self.customer_a)
+        self.assertEqual(plan_a.planned_date, datetime(2026, 6, 30, 1, 0))
+        self.assertEqual(plan_a.company_id, self.company)
+        with freeze_time("2026-06-30 16:30:00"):
+            pipeline._run(companies=self.company, codes=["visit_plans"])
+        self.assertEqual(early.state, "missed")
+        self.assertEqual(plan_a.state, "missed")
+        self.assertEqual(
+            self._generated(self.customer_a)
+            .filtered(lambda p: p.state == "planned")
+            .planned_date,
+            datetime(2026, 7, 1, 1, 0),
         )
 
-    def test_nightly_run_counts_days_in_china(self):
-        """The cron runs at night in China, in the afternoon UTC: "today" is
-        the Chinese date, and yesterday's plans are missed from Chinese
-        midnight on."""
-        self.env.company.partner_id.tz = "Asia/Shanghai"
-        yesterday_cn = self._plan(
-            self.customer_b, datetime(2026, 11, 25, 3, 0)
-        )  # 11:00 in Shanghai on 25 November
-        with freeze_time("2026-11-25 19:30:00"):  # 03:30 on 26 November
-            self.assertEqual(business_today(self.env), date(2026, 11, 26))
-            self.Plan._run_generation()
-        self.assertEqual(yesterday_cn.state, "missed")
-        # 09:00 in Shanghai on 26 November
+    def test_account_manager_time_zone_and_company_default(self):
+        """Plans are at 09:00 in the account manager's time zone; without
+        one, in the company's."""
+        self.company.partner_id.tz = "Asia/Shanghai"
+        self.sales_a.tz = "Asia/Tokyo"
+        self.sales_b.tz = False
+        self._generate(date(2026, 11, 26))
         self.assertEqual(
-            self._generated(self.customer_a).planned_date,
-            datetime(2026, 11, 26, 1, 0),
+            self._generated(self.customer_a).planned_date, datetime(2026, 11, 26, 0, 0)
         )
+        self.assertEqual(
+            self._generated(self.customer_b).planned_date, datetime(2026, 11, 26, 1, 0)
+        )
+
+    def test_only_the_customers_of_the_company(self):
+        """A customer of another company is planned by that company's step,
+        in that company."""
+        other = self.env["res.company"].create({"name": "成都分公司"})
+        self.customer_west.company_id = other
+        self.assertEqual(self._generate(self.today), (0, 2))
+        self.assertFalse(self._generated(self.customer_west))
+        self.assertEqual(self.Plan._run_generation(other, self.today), (0, 1))
+        self.assertEqual(self._generated(self.customer_west).company_id, other)

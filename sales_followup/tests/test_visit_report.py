@@ -4,7 +4,7 @@ from datetime import date, datetime
 from odoo.tests import HttpCase, tagged
 from odoo.tools.pdf import PdfFileReader
 
-from ..report.sales_followup_visit_report import format_date_zh, format_phone_cn
+from ..report.sales_followup_visit_report import format_date_zh
 from .common import SalesFollowupCommon
 
 REPORT = "sales_followup.report_visit_plan"
@@ -60,14 +60,20 @@ class TestVisitReport(SalesFollowupCommon):
         return html.decode()
 
     def test_format_helpers(self):
-        self.assertEqual(format_phone_cn("13800138000"), "138 0013 8000")
-        self.assertEqual(format_phone_cn("+86 138-0013-8000"), "138 0013 8000")
-        self.assertEqual(format_phone_cn("0086 13800138000"), "138 0013 8000")
-        self.assertEqual(format_phone_cn("021-61234567"), "021 6123 4567")
-        self.assertEqual(format_phone_cn("0755 8765432"), "0755 876 5432")
-        self.assertEqual(format_phone_cn("+1 650 253 0000"), "+1 650 253 0000")
-        self.assertEqual(format_phone_cn("001 650 253 0000"), "001 650 253 0000")
-        self.assertEqual(format_phone_cn(False), "")
+        """Phones as key_account's phone.display writes them."""
+        report = self.env["report.sales_followup.report_visit_plan"]
+        for number, shown in (
+            ("13800138000", "138 0013 8000"),
+            ("+86 138-0013-8000", "138 0013 8000"),
+            ("0086 13800138000", "138 0013 8000"),
+            ("021-61234567", "021-6123 4567"),
+            ("0755 8765432", "0755-876 5432"),
+            ("+1 650 253 0000", "+1 650-253-0000"),
+            ("001 650 253 0000", "+1 650-253-0000"),
+            (False, ""),
+        ):
+            with self.subTest(number=number):
+                self.assertEqual(report._format_phone(number, self.contact_a), shown)
         self.assertEqual(format_date_zh(date(2026, 11, 25)), "2026年11月25日 星期三")
         self.assertEqual(format_date_zh(date(2027, 2, 7)), "2027年2月7日 星期日")
 
@@ -80,7 +86,7 @@ class TestVisitReport(SalesFollowupCommon):
             "王经理",
             "采购经理",
             "138 0013 8000",
-            "021 6123 4567",
+            "021-6123 4567",
             "139 0013 9000",  # the salesperson
             "2026年11月25日 星期三 14:30",  # planned
             "2026年11月25日 星期三 14:35",  # check-in

@@ -1,1 +1,0 @@
-from . import base_partner_merge_automatic_wizard
