@@ -78,10 +78,14 @@ def _split_extension(text):
 
 def _chinese(national, extension, international):
     """A Chinese number from its digits (without +86)."""
-    if international and not MOBILE_CN.match(national) and not national.startswith("0"):
-        # +86 10 6552 9988: the trunk 0 is dialled inside China
-        if not SERVICE.match(national):
-            national = "0" + national
+    # +86 10 6552 9988: the trunk 0 is dialled inside China
+    if (
+        international
+        and not MOBILE_CN.match(national)
+        and not national.startswith("0")
+        and not SERVICE.match(national)
+    ):
+        national = "0" + national
     if MOBILE_CN.match(national):
         return Phone(CN_CODE, national, "mobile", extension, not extension)
     if AREA3.match(national) or AREA4.match(national):
@@ -139,7 +143,9 @@ def parse(number, region=CN):
     except NumberParseException:
         return Phone(0, digits, "other", extension, False)
     if parsed.country_code == CN_CODE:
-        return _chinese(phonenumbers.national_significant_number(parsed), extension, True)
+        return _chinese(
+            phonenumbers.national_significant_number(parsed), extension, True
+        )
     return _foreign(parsed, extension)
 
 

@@ -97,7 +97,10 @@ class KeyAccountGradeHistory(models.Model):
 
     def _post_chatter(self):
         """A note on each customer's chatter: old grade → new grade, and why.
-        One batch of messages (mail's own batch log), no query per customer."""
+        One batch of messages (mail's own batch log), no query per customer.
+        A customer's first grade is kept in the grade history only: the first
+        grading of a whole customer base would otherwise write a message per
+        customer (100,000 messages: a minute of the first night)."""
         grades = {
             grade.id: grade.display_name
             for grade in (self.old_grade_id | self.new_grade_id)
@@ -105,7 +108,8 @@ class KeyAccountGradeHistory(models.Model):
         rules = {rule.id: rule.display_name for rule in self.rule_id}
         self.env.cr.execute(
             "SELECT partner_id, old_grade_id, new_grade_id, rule_id, reason "
-            "FROM key_account_grade_history WHERE id = ANY(%s)",
+            "FROM key_account_grade_history "
+            "WHERE id = ANY(%s) AND old_grade_id IS NOT NULL",
             (self.ids,),
         )
         bodies = {}
@@ -118,6 +122,8 @@ class KeyAccountGradeHistory(models.Model):
                 why=rules.get(rule) or reason or "",
             )
             bodies[pid] = Markup("<p>%s</p>") % text
+        if not bodies:
+            return
         self.env["res.partner"].browse(list(bodies)).sudo()._message_log_batch(
             bodies, author_id=self.env.ref("base.partner_root").id
         )

@@ -7,6 +7,7 @@ from odoo.tools.safe_eval import safe_eval
 
 _logger = logging.getLogger(__name__)
 
+
 class KeyAccountGradeRule(models.Model):
     _name = "key_account.grade.rule"
     _description = "Customer Grade Rule"

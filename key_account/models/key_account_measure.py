@@ -116,7 +116,11 @@ class KeyAccountMeasure(models.AbstractModel):
     @api.model
     def _revenue_by_partner(self, company, date_from, date_to, partner_ids=None):
         """{commercial partner id: revenue} over the period (one query)."""
-        where = SQL("WHERE r.partner_id = ANY(%s)", list(partner_ids)) if partner_ids else SQL()
+        where = (
+            SQL("WHERE r.partner_id = ANY(%s)", list(partner_ids))
+            if partner_ids
+            else SQL()
+        )
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
@@ -157,9 +161,7 @@ class KeyAccountMeasure(models.AbstractModel):
         """Every follow-up of a customer of ``company`` between two business
         days (both included; ``date_from`` None for no lower bound), as one SQL
         subquery: partner_id, user_id, date, kind."""
-        start = (
-            company._ka_day_start_utc(date_from) if date_from else "1900-01-01"
-        )
+        start = company._ka_day_start_utc(date_from) if date_from else "1900-01-01"
         end = company._ka_day_start_utc(date_to + timedelta(days=1))
         sources = self._followup_event_sources(
             company, start, end, company._ka_tz().zone

@@ -66,9 +66,7 @@ class KeyAccountPipeline(models.AbstractModel):
 
     @api.model
     def _step_warnings(self, company, today):
-        opened, closed = self.env["key_account.warning.rule"]._run_rules(
-            company, today
-        )
+        opened, closed = self.env["key_account.warning.rule"]._run_rules(company, today)
         return opened + closed
 
     @api.model
@@ -87,7 +85,7 @@ class KeyAccountPipeline(models.AbstractModel):
         and company: company, step, rows, seconds, error.
         """
         companies = companies or self.env["res.company"].sudo().search(
-            [], order="sequence, id"
+            [("active", "=", True)], order="id"
         )
         steps = sorted(self._steps())
         if codes:
@@ -112,12 +110,15 @@ class KeyAccountPipeline(models.AbstractModel):
                     if not commit:
                         raise
                     error = str(exc)
+                    self.env.invalidate_all()
                     _logger.exception(
                         "key_account pipeline: step %s of %s failed", code, company.name
                     )
                 seconds = time.perf_counter() - start
                 if commit:
-                    self.env.cr.commit()
+                    # each step is its own transaction: a later failure keeps
+                    # the steps done (the cron's runs are resumable)
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
                 report.append(
                     {
                         "company": company.id,

@@ -367,22 +367,9 @@ class KeyAccountPool(models.AbstractModel):
         if not notices:
             return
         todo = self.env.ref("mail.mail_activity_data_todo")
-        model_id = self.env["ir.model"]._get_id("res.partner")
         summary = self.env._("Follow up or the customer returns to the public pool")
-        self.env["mail.activity"].sudo().with_context(
-            mail_activity_quick_update=True
-        ).create(
-            [
-                {
-                    "res_model_id": model_id,
-                    "res_id": pid,
-                    "user_id": uid,
-                    "activity_type_id": todo.id,
-                    "date_deadline": due,
-                    "summary": summary,
-                }
-                for pid, uid, due in notices
-            ]
+        self.env["mail.activity"]._ka_create_for_partners(
+            [(pid, uid, todo.id, due, summary) for pid, uid, due in notices]
         )
         ids = [pid for pid, _uid, _due in notices]
         self.env.cr.execute(

@@ -320,9 +320,11 @@ class KeyAccountRefresh(models.AbstractModel):
             """,
             (
                 ids.tolist(),
-                np.round(p_alive, 4).tolist(),
-                np.round(expected, 3).tolist(),
-                np.round(value, 2).tolist(),
+                # rounded as shown: the customers' ages grow every night, and
+                # unrounded values would rewrite every buyer's row every night
+                np.round(p_alive, 3).tolist(),
+                np.round(expected, 2).tolist(),
+                np.round(value, 0).tolist(),
             ),
         )
         changed = self.env.cr.rowcount

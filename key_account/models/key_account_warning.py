@@ -21,9 +21,7 @@ class KeyAccountWarning(models.Model):
         "res.users", string="Account Manager", ondelete="set null", index=True
     )
     team_id = fields.Many2one("crm.team", string="Sales Team", ondelete="set null")
-    date = fields.Date(
-        required=True, default=lambda self: self.env.company._ka_today()
-    )
+    date = fields.Date(required=True, default=lambda self: self.env.company._ka_today())
     value = fields.Float(
         string="Observed Value",
         help="Days without order, revenue change in %, probability alive or overdue "

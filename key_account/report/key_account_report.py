@@ -73,5 +73,7 @@ class KeyAccountReport(models.Model):
               ) x
               JOIN res_partner p ON p.id = x.partner_id
             """,
-            revenue=self.env["key_account.measure"]._revenue_lines_sql(None, None, None),
+            revenue=self.env["key_account.measure"]._revenue_lines_sql(
+                None, None, None
+            ),
         )

@@ -205,7 +205,7 @@ class TestCronResume(KeyAccountCommon):
         for model, method, after in (
             ("key_account.pool", "_send_notices", 0),
             ("key_account.pool", "_log", 1),
-            ("mail.activity", "create", 0),
+            ("mail.activity", "_ka_create_for_partners", 0),
         ):
             with self.subTest(interrupted_in=method):
                 self._interrupt(self._recycle, model, method, after)

@@ -259,12 +259,29 @@ class TestCustomerImport(KeyAccountCommon):
         self.assertIn("not a member of your sales teams", wizard.line_ids.reason)
         # grades come from the rules: a leader's file may not set them
         graded = self._csv(
-            [["自定级别有限公司", "", "", "", "", "", "", "", "", "", "ka_sales_b", "A"]]
+            [
+                [
+                    "自定级别有限公司",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "ka_sales_b",
+                    "A",
+                ]
+            ]
         )
         wizard = self._wizard(graded, user=self.leader)
         wizard.action_import()
         self.assertEqual(wizard.created_count, 0)
-        self.assertIn("only key-account managers can set a grade", wizard.line_ids.reason)
+        self.assertIn(
+            "only key-account managers can set a grade", wizard.line_ids.reason
+        )
         # a key-account manager may give customers to anyone
         wizard = self._wizard(data, user=self.manager)
         wizard.action_import()

@@ -49,8 +49,9 @@ class TestFigures(KeyAccountCommon):
 
     def test_refresh_is_set_wise(self):
         """The number of queries does not depend on the number of customers."""
-        refresh = self.env["key_account.refresh"]
-        self.env["key_account.pipeline"]._run(today=TODAY, codes=REFRESH)  # warm the caches
+        self.env["key_account.pipeline"]._run(
+            today=TODAY, codes=REFRESH
+        )  # warm the caches
         cr = self.env.cr
         before = cr.sql_log_count
         self.env["key_account.pipeline"]._run(today=TODAY, codes=REFRESH)
@@ -93,7 +94,9 @@ class TestClv(KeyAccountCommon):
             for k in range(1 + i % 5):
                 day = today - timedelta(days=stop + k * (10 + i))
                 self._ka_invoice(customer, day, 1000 + 100 * (i % 7) + 10 * k)
-        self.assertTrue(self.env["key_account.refresh"]._refresh_clv(self.env.company, today))
+        self.assertTrue(
+            self.env["key_account.refresh"]._refresh_clv(self.env.company, today)
+        )
         alive = customers.mapped("ka_p_alive")
         self.assertTrue(all(0 <= p <= 1 for p in alive))
         self.assertGreater(max(alive), min(alive))
@@ -106,4 +109,6 @@ class TestClv(KeyAccountCommon):
 
     def test_too_few_customers_does_not_fail(self):
         self._ka_invoice(self.customer_a, date.today(), 100)
-        self.assertFalse(self.env["key_account.refresh"]._refresh_clv(self.env.company, date.today()))
+        self.assertFalse(
+            self.env["key_account.refresh"]._refresh_clv(self.env.company, date.today())
+        )

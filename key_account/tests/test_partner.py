@@ -67,7 +67,11 @@ class TestPartnerMasterData(KeyAccountCommon):
         self.assertEqual(company.ka_mobile_normalized, "+32455000000")
         # a French company's contact with a French national number
         french = Partner.create(
-            {"name": "Société", "is_company": True, "country_id": self.env.ref("base.fr").id}
+            {
+                "name": "Société",
+                "is_company": True,
+                "country_id": self.env.ref("base.fr").id,
+            }
         )
         contact = Partner.create(
             {"name": "Pierre", "parent_id": french.id, "mobile": "06 12 34 56 78"}
@@ -99,13 +103,19 @@ class TestPartnerMasterData(KeyAccountCommon):
             {"name": "北京甲公司", "is_company": True, "phone": "+86 10 6552 9988"}
         )
         mobile = Partner.create(
-            {"name": "北京乙公司", "is_company": True, "mobile": "１３８００１３８０００"}
+            {
+                "name": "北京乙公司",
+                "is_company": True,
+                "mobile": "１３８００１３８０００",
+            }
         )
         self.assertEqual(landline.ka_phone_normalized, "01065529988")
         self.assertEqual(mobile.ka_mobile_normalized, "13800138000")
         self.assertEqual(Partner._ka_find_by_phone("010-6552 9988"), landline)
         self.assertEqual(Partner._ka_find_by_phone("+86 138 0013 8000"), mobile)
-        other = Partner.new({"name": "另一家", "is_company": True, "phone": "01065529988"})
+        other = Partner.new(
+            {"name": "另一家", "is_company": True, "phone": "01065529988"}
+        )
         self.assertIn(landline, other._ka_find_duplicates())
 
     def test_contact_person_fields(self):

@@ -128,7 +128,9 @@ class TestPool(KeyAccountCommon):
         self.assertEqual(self.pool._run_recycle(self.env.company, today), (0, 0))
         # a follow-up done resets the clock
         activity.action_feedback("电话沟通，客户有新需求")
-        self.assertEqual(self.pool._run_recycle(self.env.company, today + timedelta(days=6)), (0, 0))
+        self.assertEqual(
+            self.pool._run_recycle(self.env.company, today + timedelta(days=6)), (0, 0)
+        )
         self.assertEqual(claimed.ka_last_followup_date, today)
         # 61 days without follow-up: back in the pool, once; customer_b of the
         # same team had no follow-up since its creation and goes back too

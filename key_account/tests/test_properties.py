@@ -4,10 +4,10 @@ Chinese formats. Examples are few and derandomised so the suite stays fast
 and repeatable; each test logs how many examples it ran."""
 
 import logging
-from datetime import date
 import math
 import os
 import tempfile
+from datetime import date
 
 import numpy as np
 from hypothesis import HealthCheck, example, given, settings

@@ -10,6 +10,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 
+from ..models.res_partner import ResPartner
 from .common import REFRESH, KeyAccountCommon
 
 TODAY = date(2026, 6, 30)
@@ -48,9 +49,9 @@ class TestBusinessClock(KeyAccountCommon):
             companies=self.env.company, today=TODAY
         )
         steps = [item["step"] for item in report]
-        self.assertEqual(steps[:3], ["figures", "rfm", "clv"])
-        self.assertLess(steps.index("grades"), steps.index("warnings"))
-        self.assertLess(steps.index("warnings"), steps.index("pool"))
+        ours = ["figures", "rfm", "clv", "grades", "warnings", "pool"]
+        self.assertEqual([step for step in steps if step in ours], ours)
+        self.assertEqual(steps[0], "figures")
         for item in report:
             self.assertFalse(item["error"])
             self.assertGreaterEqual(item["seconds"], 0)
@@ -84,8 +85,16 @@ class TestTwoCompanies(KeyAccountCommon):
                     "invoice_date": day,
                     "currency_id": company.currency_id.id,
                     "invoice_line_ids": [
-                        (0, 0, {"name": "服务费", "quantity": 1, "price_unit": amount,
-                                "tax_ids": [(6, 0, [])]})
+                        (
+                            0,
+                            0,
+                            {
+                                "name": "服务费",
+                                "quantity": 1,
+                                "price_unit": amount,
+                                "tax_ids": [(6, 0, [])],
+                            },
+                        )
                     ],
                 }
             )
@@ -98,8 +107,12 @@ class TestTwoCompanies(KeyAccountCommon):
         self.assertNotEqual(main.currency_id, self.company_eu.currency_id)
         self._invoice_in(main, self.customer_a, TODAY - timedelta(days=5), 1000)
         # the same customer also bought from the European company
-        self._invoice_in(self.company_eu, self.customer_a, TODAY - timedelta(days=5), 500)
-        self._invoice_in(self.company_eu, self.customer_eu, TODAY - timedelta(days=5), 700)
+        self._invoice_in(
+            self.company_eu, self.customer_a, TODAY - timedelta(days=5), 500
+        )
+        self._invoice_in(
+            self.company_eu, self.customer_eu, TODAY - timedelta(days=5), 700
+        )
         self.env["key_account.pipeline"]._run(
             companies=main | self.company_eu, today=TODAY, codes=REFRESH
         )
@@ -165,19 +178,25 @@ class TestClosedFigures(KeyAccountCommon):
         self.assertTrue(tracked, "a grade set by hand is tracked in the chatter")
 
     def test_grade_by_rule_in_chatter(self):
-        self.env["key_account.grade.rule"].search([]).active = False
-        self.env["key_account.grade.rule"].create(
+        Rule = self.env["key_account.grade.rule"]
+        Rule.search([]).active = False
+        first = Rule.create(
             {"name": "全部C", "grade_id": self.grade_c.id, "domain": "[]"}
         )
-        changed = self.env["key_account.grade.rule"]._apply_rules(
-            self.env.company, TODAY
-        )
+        changed = Rule._apply_rules(self.env.company, TODAY)
         self.assertGreaterEqual(changed, 4)
-        note = self.customer_b.message_ids.filtered(lambda m: "全部C" in m.body)
-        self.assertEqual(len(note), 1, "the rule's change is in the chatter")
-        self.assertEqual(
-            self.customer_b.ka_grade_history_ids.effective_date, TODAY
+        self.assertEqual(self.customer_b.ka_grade_history_ids.effective_date, TODAY)
+        # a first grade: in the history, not in the chatter
+        self.assertFalse(
+            self.customer_b.message_ids.filtered(lambda m: "全部C" in m.body)
         )
+        first.active = False
+        Rule.create({"name": "全部A", "grade_id": self.grade_a.id, "domain": "[]"})
+        Rule._apply_rules(self.env.company, TODAY + timedelta(days=1))
+        self.customer_b.invalidate_recordset(["message_ids"])
+        note = self.customer_b.message_ids.filtered(lambda m: "全部A" in m.body)
+        self.assertEqual(len(note), 1, "the rule's change is in the chatter")
+        self.assertIn(self.grade_c.display_name, note.body)
 
     def test_too_long_name_gets_a_clear_error(self):
         Partner = self.env["res.partner"].with_context(lang="zh_CN")
@@ -207,13 +226,11 @@ class TestClosedFigures(KeyAccountCommon):
 
     def test_import_reports_rows_the_model_refuses(self):
         """A row refused by a check inside create is in the error report."""
-        from odoo.addons.key_account.models.res_partner import ResPartner
-
         original = ResPartner._ka_check_sizes
 
         def refuse_one(model, vals):
             if vals.get("name") == "被拒绝的公司":
-                raise ValidationError("规则拒绝了这一行")
+                raise ValidationError("规则拒绝了这一行")  # pylint: disable=translation-required
             return original(model, vals)
 
         content = "客户名称\n正常的公司\n被拒绝的公司\n".encode()
@@ -261,3 +278,60 @@ class TestMergeAsUser(KeyAccountCommon):
         self.assertFalse(self.customer_b.exists())
         self.assertEqual(self.customer_a.ka_code, code_a)
         self.assertFalse(self.customer_a.ka_grade_id)
+
+
+@tagged("post_install", "-at_install")
+class TestActivitySqlPath(KeyAccountCommon):
+    def test_activity_sql_path(self):
+        """The one raw-SQL path for activities writes what mail's own create
+        writes, column by column: a column mail adds or fills differently
+        makes this fail (then update _ka_create_for_partners)."""
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        day = date(2026, 7, 1)
+        Activity = self.env["mail.activity"]
+        orm = (
+            Activity.sudo()
+            .with_context(mail_activity_quick_update=True)
+            .create(
+                {
+                    "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+                    "res_id": self.customer_a.id,
+                    "user_id": self.sales_b.id,
+                    "activity_type_id": todo.id,
+                    "date_deadline": day,
+                    "summary": "对照",
+                    "automated": True,
+                }
+            )
+        )
+        sql = Activity._ka_create_for_partners(
+            [(self.customer_b.id, self.sales_b.id, todo.id, day, "对照")]
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT * FROM mail_activity WHERE id = ANY(%s) ORDER BY id",
+            ([orm.id, sql.id],),
+        )
+        names = [column.name for column in self.env.cr.description]
+        rows = [dict(zip(names, row, strict=True)) for row in self.env.cr.fetchall()]
+        by_id = {row["id"]: row for row in rows}
+        differ = {"id", "res_id", "res_name", "create_date", "write_date"}
+        for name in names:
+            if name in differ:
+                continue
+            self.assertEqual(
+                by_id[sql.id][name],
+                by_id[orm.id][name],
+                f"mail_activity.{name}: the SQL path differs from mail's create",
+            )
+        self.assertEqual(sql.res_name, self.customer_b.display_name)
+        # the assigned user follows the customer with the same subtypes
+        followers = self.env["mail.followers"].search(
+            [
+                ("res_model", "=", "res.partner"),
+                ("res_id", "in", (self.customer_a | self.customer_b).ids),
+                ("partner_id", "=", self.sales_b.partner_id.id),
+            ]
+        )
+        self.assertEqual(len(followers), 2)
+        self.assertEqual(followers[0].subtype_ids, followers[1].subtype_ids)

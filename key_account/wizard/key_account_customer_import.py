@@ -429,9 +429,14 @@ class KeyAccountCustomerImport(models.TransientModel):
                 reason = "invalid"
             if reason:
                 shown = number if len(number) <= 50 else number[:50] + "…"
-                if reason == "invalid" and phone and phone.country_code not in (
-                    0,
-                    ka_phone.CN_CODE,
+                if (
+                    reason == "invalid"
+                    and phone
+                    and phone.country_code
+                    not in (
+                        0,
+                        ka_phone.CN_CODE,
+                    )
                 ):
                     why = self.env._(
                         "not a valid phone number of its country (+%(code)s)",
