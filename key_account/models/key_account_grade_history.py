@@ -101,20 +101,30 @@ class KeyAccountGradeHistory(models.Model):
         A customer's first grade is kept in the grade history only: the first
         grading of a whole customer base would otherwise write a message per
         customer (100,000 messages: a minute of the first night)."""
-        grades = {
-            grade.id: grade.display_name
-            for grade in (self.old_grade_id | self.new_grade_id)
-        }
-        rules = {rule.id: rule.display_name for rule in self.rule_id}
         self.env.cr.execute(
             "SELECT partner_id, old_grade_id, new_grade_id, rule_id, reason "
             "FROM key_account_grade_history "
             "WHERE id = ANY(%s) AND old_grade_id IS NOT NULL",
             (self.ids,),
         )
+        changes = self.env.cr.fetchall()
+        # the grades and rules named, read once (not through the history
+        # records: their prefetch reads 1,000 rows per query)
+        grades = {
+            grade.id: grade.display_name
+            for grade in self.env["key_account.grade"].browse(
+                {row[i] for row in changes for i in (1, 2) if row[i]}
+            )
+        }
+        rules = {
+            rule.id: rule.display_name
+            for rule in self.env["key_account.grade.rule"].browse(
+                {row[3] for row in changes if row[3]}
+            )
+        }
         bodies = {}
         none = self.env._("none")
-        for pid, old, new, rule, reason in self.env.cr.fetchall():
+        for pid, old, new, rule, reason in changes:
             text = self.env._(
                 "Grade: %(old)s → %(new)s (%(why)s)",
                 old=grades.get(old, none),
