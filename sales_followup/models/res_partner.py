@@ -169,10 +169,6 @@ class ResPartner(models.Model):
         if to_notify:
             todo = self.env.ref("mail.mail_activity_data_todo").id
             summary = self.env._("No follow-up in the last %(days)s days", days=period)
-            # mail computes each activity's document name from its record
-            # alone (mail.activity._compute_res_name: one SELECT per partner
-            # not in the cache): their names are read here in one query
-            self.browse([pid for pid, _uid in to_notify]).mapped("display_name")
             self.env["mail.activity"]._ka_create_for_partners(
                 [(pid, uid, todo, today, summary) for pid, uid in to_notify]
             )

@@ -179,12 +179,6 @@ class SalesFollowupCareReminder(models.Model):
         ]
         if not todo:
             return 0
-        # mail computes each activity's document name from its record alone
-        # (mail.activity._compute_res_name: one SELECT per partner not in the
-        # cache): their names are read here in one query
-        self.env["res.partner"].browse([cand["partner_id"] for cand in todo]).mapped(
-            "display_name"
-        )
         activities = self.env["mail.activity"]._ka_create_for_partners(
             [
                 (

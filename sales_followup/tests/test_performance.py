@@ -21,13 +21,12 @@ class TestCronQueryCounts(SalesFollowupCommon):
     """The nightly steps cost the same number of queries for N and 3N
     customers.
 
-    The activities they make are created through mail's ORM ``create`` in
-    one batch (key_account's ``mail.activity._ka_create_for_partners``),
-    which costs a few queries per distinct assigned user (the user follows
-    the records: ``message_subscribe``; a bus notification of the user's
-    counter), not per customer. The customers therefore grow here while the
-    salespeople stay a fixed set: the counts are constant in the number of
-    customers."""
+    The activities they make are created in one batch by key_account's
+    ``mail.activity._ka_create_for_partners``, whose cost grows with the
+    number of distinct assigned users (a bus notification of each user's
+    activity counter), not with the number of customers. The customers
+    therefore grow here while the salespeople stay a fixed set: the counts
+    are constant in the number of customers."""
 
     @classmethod
     def setUpClass(cls):
