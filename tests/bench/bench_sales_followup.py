@@ -16,14 +16,14 @@ Three cases, one JSON line each, each running its cron twice (the second run
 must create nothing):
 
 ``sales_followup_visit_generation``
-    ``sales_followup.visit.plan._run_generation(TODAY)``: marks the overdue
+    ``sales_followup.visit.plan._run_generation(company, TODAY)``: marks the overdue
     plans missed and plans the customers that are due.
 ``sales_followup_followup_policy``
-    ``res.partner._sf_run_followup_policy(TODAY)``: flags the key accounts
+    ``res.partner._sf_run_followup_policy(company, TODAY)``: flags the key accounts
     without a follow-up in 30 days and reminds their account managers.
 
 ``sales_followup_care_reminders``
-    ``sales_followup.care.reminder._run_care_reminders(CARE_DAY)``, three days
+    ``sales_followup.care.reminder._run_care_reminders(company, CARE_DAY)``, three days
     before National Day: one activity per key account, and the birthdays
     (Gregorian and lunar) within 3 days.
 
@@ -249,7 +249,7 @@ def bench_sales_followup_visit_generation(env, emit):
     generate_seconds = _ensure_data(env)
     sizes = _sizes(env)
     Plan = env["sales_followup.visit.plan"]
-    figures = _twice(env, lambda: Plan._run_generation(today=TODAY))
+    figures = _twice(env, lambda: Plan._run_generation(env.company, TODAY))
     emit(
         case="sales_followup_visit_generation",
         **sizes,
@@ -263,7 +263,7 @@ def bench_sales_followup_followup_policy(env, emit):
     generate_seconds = _ensure_data(env)
     sizes = _sizes(env)
     Partner = env["res.partner"]
-    figures = _twice(env, lambda: Partner._sf_run_followup_policy(today=TODAY))
+    figures = _twice(env, lambda: Partner._sf_run_followup_policy(env.company, TODAY))
     emit(
         case="sales_followup_followup_policy",
         **sizes,
@@ -277,7 +277,7 @@ def bench_sales_followup_care_reminders(env, emit):
     generate_seconds = _ensure_data(env)
     sizes = _sizes(env)
     Reminder = env["sales_followup.care.reminder"]
-    figures = _twice(env, lambda: [Reminder._run_care_reminders(today=CARE_DAY)])
+    figures = _twice(env, lambda: [Reminder._run_care_reminders(env.company, CARE_DAY)])
     emit(
         case="sales_followup_care_reminders",
         **sizes,
