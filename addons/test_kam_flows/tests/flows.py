@@ -159,6 +159,8 @@ TICKET_STAGE_SOLVED = "已解决"
 
 
 def prepare_ticket(env):
+    # a Chinese company: numbers typed without country code are Chinese
+    env.company.country_id = env.ref("base.cn")
     agent = _user(
         env, "kam_flow_agent", "热线坐席", "after_sales.after_sales_group_user"
     )
