@@ -150,17 +150,21 @@ class KeyAccountPipeline(models.AbstractModel):
             raise AccessError(
                 self.env._("Only key-account managers can run the nightly pipeline.")
             )
-        report = self.sudo()._run(companies=self.env.companies)
+        companies = self.env.companies
+        report = self.sudo()._run(companies=companies)
         names = self._step_names()
-        lines = [
-            self.env._(
-                "%(step)s: %(rows)s in %(seconds)s s",
-                step=names.get(item["step"], item["step"]),
-                rows=item["rows"],
-                seconds=item["seconds"],
+        lines = []
+        for item in report:
+            if len(companies) > 1 and item["step"] == report[0]["step"]:
+                lines.append(companies.browse(item["company"]).name)
+            lines.append(
+                self.env._(
+                    "%(step)s: %(rows)s in %(seconds)s s",
+                    step=names.get(item["step"], item["step"]),
+                    rows=item["rows"],
+                    seconds=item["seconds"],
+                )
             )
-            for item in report
-        ]
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
