@@ -19,6 +19,17 @@ def has_role(env, *groups):
     return env.su or any(env.user.has_group(group) for group in groups)
 
 
+def check_key_reader(records):
+    """AccessError unless the user is after-sales staff or a salesperson and
+    may read ``records``: the buttons that open authorization keys."""
+    env = records.env
+    if not has_role(env, STAFF, SALESPERSON):
+        raise AccessError(
+            env._("Only after-sales staff and salespeople can open authorization keys.")
+        )
+    records.check_access("read")
+
+
 def refused_fields(env, fnames, vals_list, creating=False, defaults=None):
     """The fields of ``fnames`` that ``vals_list`` sets and the user may not.
 

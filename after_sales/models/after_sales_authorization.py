@@ -12,8 +12,7 @@ from odoo.addons.key_account.lib.cn_format import amount_in_words
 from ..lib import licence
 from ..lib.access import (
     MANAGER,
-    SALESPERSON,
-    STAFF,
+    check_key_reader,
     check_system_fields,
     has_role,
     without_system_defaults,
@@ -232,14 +231,7 @@ class AfterSalesAuthorization(models.Model):
         self.check_access("write")
 
     def _as_check_reader(self):
-        if not has_role(self.env, STAFF, SALESPERSON):
-            raise AccessError(
-                self.env._(
-                    "Only after-sales staff and salespeople can open "
-                    "authorization keys."
-                )
-            )
-        self.check_access("read")
+        check_key_reader(self)
 
     def action_suspend(self):
         self._as_check_manager()

@@ -1,8 +1,7 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
-from ..lib.access import SALESPERSON, STAFF, has_role
+from ..lib.access import check_key_reader
 
 
 class ResPartner(models.Model):
@@ -45,14 +44,7 @@ class ResPartner(models.Model):
         return super()._ka_system_fields() | {"as_contract_value"}
 
     def action_as_view_authorizations(self):
-        if not has_role(self.env, STAFF, SALESPERSON):
-            raise AccessError(
-                self.env._(
-                    "Only after-sales staff and salespeople can open "
-                    "authorization keys."
-                )
-            )
-        self.check_access("read")
+        check_key_reader(self)
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "after_sales.after_sales_authorization_action"

@@ -1,10 +1,10 @@
 from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..lib.access import SALESPERSON, STAFF, has_role
+from ..lib.access import check_key_reader
 
 
 class SaleOrder(models.Model):
@@ -66,14 +66,7 @@ class SaleOrder(models.Model):
         return result
 
     def action_as_view_authorizations(self):
-        if not has_role(self.env, STAFF, SALESPERSON):
-            raise AccessError(
-                self.env._(
-                    "Only after-sales staff and salespeople can open "
-                    "authorization keys."
-                )
-            )
-        self.check_access("read")
+        check_key_reader(self)
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "after_sales.after_sales_authorization_action"
