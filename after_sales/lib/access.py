@@ -9,6 +9,10 @@ through ``sudo()``, after the role check of the button that started them.
 
 from odoo.exceptions import AccessError
 
+from odoo.addons.key_account.lib.system_fields import (
+    check_system_fields as ka_check_system_fields,
+)
+
 STAFF = "after_sales.after_sales_group_user"
 MANAGER = "after_sales.after_sales_group_manager"
 SALESPERSON = "key_account.key_account_group_user"
@@ -30,40 +34,12 @@ def check_key_reader(records):
     records.check_access("read")
 
 
-def refused_fields(env, fnames, vals_list, creating=False, defaults=None):
-    """The fields of ``fnames`` that ``vals_list`` sets and the user may not.
-
-    A new record may come with an empty value or the field's default
-    (``defaults``: {field: value}), as the web client sends them back."""
-    if env.su:
-        return set()
-    defaults = defaults or {}
-    refused = set()
-    for vals in vals_list:
-        for fname in set(fnames).intersection(vals):
-            value = vals[fname]
-            if creating and (not value or value == defaults.get(fname)):
-                continue
-            refused.add(fname)
-    return refused
-
-
 def check_system_fields(records, vals_list, creating=False, defaults=None):
-    """AccessError when a user sets fields of ``records._as_system_fields()``."""
-    env = records.env
-    refused = refused_fields(
-        env, records._as_system_fields(), vals_list, creating, defaults
+    """AccessError when a user sets fields of ``records._as_system_fields()``
+    (key_account's one check of the fields the system sets)."""
+    ka_check_system_fields(
+        records, records._as_system_fields(), vals_list, creating, defaults
     )
-    if refused:
-        labels = sorted(
-            records._fields[fname]._description_string(env) for fname in refused
-        )
-        raise AccessError(
-            env._(
-                "%(fields)s cannot be set by hand: the system sets them.",
-                fields=", ".join(labels),
-            )
-        )
 
 
 def without_system_defaults(records):

@@ -10,6 +10,7 @@ from odoo.tools import SQL
 
 from ..lib import names as ka_names
 from ..lib import phone as ka_phone
+from ..lib.system_fields import check_system_fields
 
 # the longest texts accepted in the partner's indexed fields: a B-tree index
 # entry holds at most 2,704 bytes (900 characters of 3-byte Chinese), beyond
@@ -660,18 +661,7 @@ class ResPartner(models.Model):
         sudo() flows) writes them."""
         if self.env.su:
             return
-        system = self._ka_system_fields() & set(vals)
-        if system:
-            raise AccessError(
-                self.env._(
-                    "These fields are computed by the system and cannot be "
-                    "changed: %(fields)s",
-                    fields=", ".join(
-                        self._fields[name].get_description(self.env)["string"]
-                        for name in sorted(system)
-                    ),
-                )
-            )
+        check_system_fields(self, self._ka_system_fields(), [vals])
         grade_fields = {"ka_grade_id", "ka_grade_locked"} & set(vals)
         if grade_fields and not self.env.user.has_group(
             "key_account.key_account_group_manager"

@@ -4,7 +4,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..lib.system_fields import check_system_fields
+from odoo.addons.key_account.lib.system_fields import check_system_fields
 
 _logger = logging.getLogger(__name__)
 

@@ -5,7 +5,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..lib.system_fields import check_system_fields
+from odoo.addons.key_account.lib.system_fields import check_system_fields
+
 from .sales_followup_care_occasion import occurrences
 
 _logger = logging.getLogger(__name__)

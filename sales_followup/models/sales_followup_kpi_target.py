@@ -7,7 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
-from ..lib.system_fields import check_system_fields
+from odoo.addons.key_account.lib.system_fields import check_system_fields
 
 RATE_CAP = 150.0  # achievement above 150 % of the target earns no more
 MEASURES = ("revenue", "collection", "new_customer", "visit", "followup")

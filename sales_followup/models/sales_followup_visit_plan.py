@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
-from ..lib.system_fields import check_system_fields
+from odoo.addons.key_account.lib.system_fields import check_system_fields
 
 _logger = logging.getLogger(__name__)
 
