@@ -83,7 +83,8 @@ class DemoBuilder:
     # helpers
     # ------------------------------------------------------------------
     def at(self, day, hour=10.0):
-        """Naive UTC datetime of ``hour`` o'clock (local) on business ``day``."""
+        """Naive UTC datetime of ``hour`` o'clock, the company's local time, on
+        business ``day``."""
         return self.company._ka_day_start_utc(day) + timedelta(hours=hour)
 
     def ago(self, days):
@@ -442,7 +443,7 @@ class DemoBuilder:
                         "user_id": seller.id,
                         "team_id": self.teams[info["region"]].id,
                         "company_id": self.company.id,
-                        "date_order": self.at(self.ago(days), rng.uniform(1, 8)),
+                        "date_order": self.at(self.ago(days), rng.uniform(9, 17)),
                         "state": "sale",
                         "order_line": [
                             Command.create(
@@ -659,7 +660,7 @@ class DemoBuilder:
                     "user_id": user.id,
                     "team_id": team.id,
                     "action": action,
-                    "date": self.at(self.ago(days), rng.uniform(1, 9)),
+                    "date": self.at(self.ago(days), rng.uniform(9, 18)),
                     "reason": reason,
                     "done_by_id": (manager if action == "assign" else user).id,
                 }
@@ -691,7 +692,7 @@ class DemoBuilder:
             day = rng.randint(2, every)
             while day <= 90:
                 state = self.pick(["done", "missed", "cancelled"], [85, 10, 5])
-                hour = rng.choice([1.5, 2.0, 5.5, 6.0, 7.0])
+                hour = rng.choice([9.5, 10.0, 13.5, 14.0, 15.0])
                 planned = self.at(self.ago(day), hour)
                 vals = {
                     "partner_id": partner.id,
@@ -732,7 +733,7 @@ class DemoBuilder:
         for user, infos in held.items():
             todays = rng.sample(infos, min(3, len(infos)))
             for n, info in enumerate(todays):
-                planned = self.at(self.today, [1.5, 6.0, 8.5][n])
+                planned = self.at(self.today, [9.5, 14.0, 16.5][n])
                 vals = {
                     "partner_id": info["partner"].id,
                     "user_id": user.id,
@@ -756,7 +757,7 @@ class DemoBuilder:
                         "user_id": user.id,
                         "purpose": rng.choice(D.VISIT_PURPOSES),
                         "planned_date": self.at(
-                            self.today + timedelta(days=rng.randint(1, 7)), 2.0
+                            self.today + timedelta(days=rng.randint(1, 7)), 10.0
                         ),
                     }
                 )
@@ -801,7 +802,7 @@ class DemoBuilder:
                         "subtype_id": subtype.id,
                         "mail_activity_type_id": kind.id,
                         "author_id": owner.partner_id.id,
-                        "date": self.at(self.ago(day), rng.uniform(1, 9)),
+                        "date": self.at(self.ago(day), rng.uniform(9, 18)),
                         "body": f"<p>{kind.name}: {rng.choice(D.FOLLOWUP_NOTES)}</p>",
                     }
                 )
@@ -846,6 +847,15 @@ class DemoBuilder:
             if i["owner"] and i["scale"] != "small" and i["profile"] != "lost"
         ]
         chosen = rng.sample(candidates, min(len(candidates), max(4, self.size // 12)))
+        # the demo logins' salesperson and leader hold one each at least
+        for login in ("sales", "leader"):
+            user = self.users[login]
+            if not any(i["owner"] == user for i in chosen):
+                own = [
+                    i for i in self.customers if i["owner"] == user and i["contacts"]
+                ]
+                if own:
+                    chosen.append(own[0])
         vals_list = []
         for n, info in enumerate(chosen):
             stage = stages[min(3, n % 5)] if n % 5 < 4 else stages[rng.randint(0, 2)]
@@ -1021,6 +1031,7 @@ class DemoBuilder:
                     "as_channel": channel,
                     "as_product_id": rng.choice(licensed).id,
                     "team_id": team.id,
+                    "user_id": self.pick(service, [3] + [1] * (len(service) - 1)).id,
                     "stage_id": stage["new"].id,
                     "priority": self.pick(["0", "1", "2", "3"], [30, 40, 20, 10]),
                     "company_id": self.company.id,
