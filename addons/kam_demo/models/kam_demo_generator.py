@@ -43,6 +43,11 @@ class KamDemoGenerator(models.AbstractModel):
         run the nightly pipeline once. Returns {step: seconds, counts...}."""
         if not self.env.su and not self.env.is_admin():
             return {}
+        params = self.env["ir.config_parameter"].sudo()
+        if params.get_param("kam_demo.generated_on"):
+            # the demo file runs again when the addon is updated: one company
+            _logger.info("kam_demo: the demo company exists, nothing generated")
+            return {}
         env = (
             self.sudo()
             .with_context(
@@ -57,6 +62,7 @@ class KamDemoGenerator(models.AbstractModel):
         )
         builder = DemoBuilder(env, size, seed)
         stats = builder.run(run_pipeline=run_pipeline)
+        params.set_param("kam_demo.generated_on", str(builder.today))
         _logger.info(
             "kam_demo: %s customers generated in %.1f s (%s)",
             size,
