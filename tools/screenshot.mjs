@@ -97,7 +97,7 @@ if (!process.argv[3]) {
         })
     );
     const [visit] = await rpc(phone, "sales_followup.visit.plan", "search_read", [
-        [["state", "=", "planned"], ["checkin_date", "=", false]],
+        [["state", "=", "planned"], ["checkin_date", "=", false], ["origin", "=", "manual"]],
         ["id"],
     ], { order: "planned_date", limit: 1 });
     if (visit) {

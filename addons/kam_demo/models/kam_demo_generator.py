@@ -1193,5 +1193,12 @@ class DemoBuilder:
         self.portal_partner = partner
 
     def run_pipeline(self):
-        report = self.env["key_account.pipeline"]._run(companies=self.company)
+        # in the company's language, as its users read what the steps write
+        # (the generated visit plans' purpose, the reminders' summaries)
+        lang = "zh_CN" if self.env["res.lang"]._lang_get("zh_CN") else None
+        report = (
+            self.env["key_account.pipeline"]
+            .with_context(lang=lang)
+            ._run(companies=self.company)
+        )
         self.counts["pipeline_rows"] = sum(r["rows"] for r in report)
