@@ -174,9 +174,9 @@ THIS_MONTH = 'TEXT(TODAY(),"mm/yyyy")'
 
 
 def value(pid, measure, *groups):
-    """PIVOT.VALUE of a pivot, 0 when the group is absent."""
+    """PIVOT.VALUE of a pivot, 0 when the group is absent (empty) or loading."""
     args = "".join(f",{g}" for g in groups)
-    return f'IFERROR(PIVOT.VALUE({pid},"{measure}"{args}),0)'
+    return f'IFERROR(0+PIVOT.VALUE({pid},"{measure}"{args}),0)'
 
 
 def pool(action):

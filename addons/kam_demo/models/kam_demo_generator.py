@@ -1092,11 +1092,13 @@ class DemoBuilder:
         pending = env["after_sales.revisit"]
         for revisit in revisits:
             closed_on = revisit.ticket_id.closed_date.date()
-            if (self.today - closed_on).days < 4:
+            if (self.today - closed_on).days < 7:
                 pending |= revisit
                 continue
             score = self.pick([5, 4, 3, 2, 1], [45, 30, 13, 8, 4])
             by_score[score, closed_on] |= revisit
+        # the last week's revisits are still to call, by the demo's 售后人员
+        pending.write({"user_id": self.users["service"].id})
         for (score, closed_on), group in by_score.items():
             group.write(
                 {
