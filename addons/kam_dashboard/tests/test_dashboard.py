@@ -112,7 +112,8 @@ class TestDashboard(TransactionCase):
         partner = self.env["res.partner"].create(
             {"name": "矩阵测试有限公司", "is_company": True}
         )
-        partner.sudo().write(
+        # the figures the pipeline writes (key_account.partner.figures)
+        partner.ka_figures_id.sudo().write(
             {
                 "ka_rfm_recency": 5,
                 "ka_rfm_frequency": 4,
