@@ -38,6 +38,7 @@ ADDONS = {
     "after_sales": "after_sales",
     "kam_zh_cn": os.path.join("addons", "kam_zh_cn"),
     "kam_dashboard": os.path.join("addons", "kam_dashboard"),
+    "kam_demo": os.path.join("addons", "kam_demo"),
     "test_kam_flows": os.path.join("addons", "test_kam_flows"),
     "test_kam_trust": os.path.join("addons", "test_kam_trust"),
 }

@@ -54,7 +54,7 @@ async function shoot(page, path) {
 }
 
 const page = await login(
-    await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: "zh-CN" })
+    await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: "zh-CN", timezoneId: "Asia/Shanghai" })
 );
 await page.goto(`${base}/odoo/action-key_account.res_partner_action_key_account`);
 await page.waitForSelector(".o_list_view");
@@ -93,11 +93,11 @@ if (!process.argv[3]) {
             viewport: { width: 375, height: 667 },
             isMobile: true,
             hasTouch: true,
-            locale: "zh-CN",
+            locale: "zh-CN", timezoneId: "Asia/Shanghai",
         })
     );
     const [visit] = await rpc(phone, "sales_followup.visit.plan", "search_read", [
-        [["state", "=", "planned"]],
+        [["state", "=", "planned"], ["checkin_date", "=", false], ["origin", "=", "manual"]],
         ["id"],
     ], { order: "planned_date", limit: 1 });
     if (visit) {
@@ -141,15 +141,30 @@ if (!process.argv[3]) {
     await page.goto(`${base}/odoo`);   // leave the unsaved wizard
     await page.waitForTimeout(500);
 
-    // the managers' dashboard (管理看板)
-    await page.goto(`${base}/odoo/action-kam_dashboard.kam_dashboard_action`);
-    await page.waitForSelector(".o-dashboard-action, .o_dashboard, .o_graph_renderer");
-    await page.waitForTimeout(2500);
-    await shoot(page, "addons/kam_dashboard/static/description/screenshot_dashboard_zh.png");
+    // the managers' dashboard (管理看板) on a tall window, then the RFM matrix
+    const tall = await login(
+        await browser.newContext({ viewport: { width: 1400, height: 1350 }, locale: "zh-CN", timezoneId: "Asia/Shanghai" })
+    );
+    await tall.goto(`${base}/odoo/action-kam_dashboard.kam_dashboard_spreadsheet_action`);
+    await tall.waitForSelector(".o-figure canvas");
+    await tall.waitForTimeout(6000);
+    await shoot(tall, "addons/kam_dashboard/static/description/screenshot_dashboard_zh.png");
+    await page.goto(`${base}/odoo/action-kam_dashboard.kam_dashboard_rfm_action`);
+    await page.waitForSelector(".o_pivot .o_value");
+    await shoot(page, "addons/kam_dashboard/static/description/screenshot_rfm_zh.png");
 
-    // the customers' portal: their authorization keys (授权号)
-    await page.goto(`${base}/my/authorizations`);
-    await page.waitForSelector(".o_portal_my_doc_table, .alert");
-    await shoot(page, "after_sales/static/description/screenshot_portal_authorizations_zh.png");
+    // the customers' portal: their authorization keys (授权号), as the demo
+    // company's portal customer when there is one
+    const portal = await (
+        await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: "zh-CN", timezoneId: "Asia/Shanghai" })
+    ).newPage();
+    await portal.goto(`${base}/web/login`);
+    await portal.fill("input[name=login]", process.env.KAM_PORTAL_LOGIN || "customer");
+    await portal.fill("input[name=password]", process.env.KAM_PORTAL_PASSWORD || "demo");
+    await Promise.all([portal.waitForNavigation(), portal.click("button[type=submit]")]);
+    const where = portal.url().includes("/web/login") ? page : portal;
+    await where.goto(`${base}/my/authorizations`);
+    await where.waitForSelector(".o_portal_my_doc_table, .alert");
+    await shoot(where, "after_sales/static/description/screenshot_portal_authorizations_zh.png");
 }
 await browser.close();

@@ -1,19 +1,10 @@
-from datetime import datetime
-
-from lxml import etree
+import base64
+import json
 
 from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
 
-BOARD_ACTION = "kam_dashboard.kam_dashboard_action"
-CHARTS = {
-    "key_account.report",
-    "res.partner",
-    "key_account.pool.log",
-    "sales_followup.visit.plan",
-    "helpdesk.ticket",
-    "after_sales.revisit",
-}
+DASHBOARD = "kam_dashboard.kam_dashboard_spreadsheet"
 
 
 @tagged("post_install", "-at_install")
@@ -39,111 +30,106 @@ class TestDashboard(TransactionCase):
             name="看板销售",
             groups="key_account.key_account_group_user",
         )
-        cls.grade = cls.env.ref("key_account.grade_a")
-        cls.customer = cls.env["res.partner"].create(
+        cls.dashboard = cls.env.ref(DASHBOARD)
+        cls.data = json.loads(base64.b64decode(cls.dashboard.spreadsheet_binary_data))
+
+    def _check_field(self, model, path):
+        """Every step of a dotted field path exists."""
+        Model = self.env[model]
+        for name in path.split("."):
+            name = name.split(":")[0]
+            if name == "__count":
+                return
+            self.assertIn(name, Model._fields, f"{model}: no field {path}")
+            field = Model._fields[name]
+            if field.relational:
+                Model = self.env[field.comodel_name]
+
+    def test_pivots_and_charts_name_existing_fields(self):
+        """The spreadsheet's pivots, charts and filter matchings name models
+        and fields that exist (a renamed field breaks the dashboard silently)."""
+        filters = {f["id"]: f for f in self.data["globalFilters"]}
+        self.assertEqual(
+            sorted(f["label"] for f in filters.values()),
+            ["客户经理", "期间", "销售团队"],
+        )
+        sources = [
+            (p["model"], p["measures"], p["rows"] + p["columns"], p["fieldMatching"])
+            for p in self.data["pivots"].values()
+        ]
+        charts = [
+            figure["data"]
+            for sheet in self.data["sheets"]
+            for figure in sheet["figures"]
+            if figure["data"]["type"].startswith("odoo_")
+        ]
+        self.assertEqual(len(charts), 6)
+        sources += [
+            (
+                c["metaData"]["resModel"],
+                [{"fieldName": c["metaData"]["measure"]}],
+                [{"fieldName": g} for g in c["metaData"]["groupBy"]],
+                c["fieldMatching"],
+            )
+            for c in charts
+        ]
+        for model, measures, groupbys, matching in sources:
+            self.assertIn(model, self.env)
+            for item in measures + groupbys:
+                self._check_field(model, item["fieldName"])
+            for filter_id, match in matching.items():
+                self.assertIn(filter_id, filters)
+                if match.get("chain"):
+                    self._check_field(model, match["chain"])
+        # the headline figures reference the data sheet's cells
+        scorecards = [
+            f["data"]
+            for f in self.data["sheets"][0]["figures"]
+            if f["data"]["type"] == "scorecard"
+        ]
+        self.assertEqual(len(scorecards), 7)
+        data_cells = self.data["sheets"][1]["cells"]
+        for card in scorecards:
+            sheet, cell = card["keyValue"].split("!")
+            self.assertEqual(sheet, "Data")
+            self.assertIn(cell, data_cells)
+
+    def test_only_leaders_and_managers_see_it(self):
+        Dashboard = self.env["spreadsheet.dashboard"]
+        for user, visible in (
+            (self.manager, True),
+            (self.leader, True),
+            (self.salesperson, False),
+        ):
+            found = Dashboard.with_user(user).search([("id", "=", self.dashboard.id)])
+            self.assertEqual(bool(found), visible, user.login)
+        action = self.env.ref("kam_dashboard.kam_dashboard_spreadsheet_action")
+        self.assertEqual(action.params, {"dashboard_id": self.dashboard.id})
+
+    def test_rfm_matrix(self):
+        """The RFM matrix: recency rows split by segment, frequency columns,
+        customers and revenue; a cell's records are its customers."""
+        partner = self.env["res.partner"].create(
+            {"name": "矩阵测试有限公司", "is_company": True}
+        )
+        # the figures the pipeline writes (key_account.partner.figures)
+        partner.ka_figures_id.sudo().write(
             {
-                "name": "看板测试甲方有限公司",
-                "is_company": True,
-                "user_id": cls.salesperson.id,
-                "ka_grade_id": cls.grade.id,
+                "ka_rfm_recency": 5,
+                "ka_rfm_frequency": 4,
+                "ka_rfm_monetary": 5,
+                "ka_rfm_segment": "important_value",
             }
         )
-        Plan = cls.env["sales_followup.visit.plan"]
-        for day, state in ((3, "done"), (10, "done"), (17, "missed"), (24, "planned")):
-            Plan.create(
-                {
-                    "partner_id": cls.customer.id,
-                    "planned_date": datetime(2026, 3, day, 3),
-                    "state": state,
-                }
-            )
-
-    def _board(self, user):
-        action = self.env.ref(BOARD_ACTION)
-        view = (
-            self.env["board.board"].with_user(user).get_view(action.view_id.id, "form")
-        )
-        return action, etree.fromstring(view["arch"])
-
-    def _chart_groupby(self, model, view_id):
-        """Groupbys and measures of a graph view, as read_group takes them."""
-        arch = etree.fromstring(model.get_view(view_id, "graph")["arch"])
-        self.assertEqual(arch.tag, "graph")
-        groupby, measures = [], []
-        for node in arch.iter("field"):
-            field = model._fields[node.get("name")]
-            if node.get("type") == "measure":
-                measures.append(f"{field.name}:{field.aggregator or 'sum'}")
-            else:
-                interval = node.get("interval")
-                groupby.append(f"{field.name}:{interval}" if interval else field.name)
-        return groupby, measures
-
-    def test_board_renders_for_the_manager(self):
-        action, arch = self._board(self.manager)
-        self.assertEqual(action.res_model, "board.board")
-        self.assertEqual(arch.get("js_class"), "board")
-        board = arch.find("board")
-        self.assertEqual(board.get("style"), "2-1")
-        nodes = arch.findall(".//action")
-        self.assertEqual(len(nodes), 6)
-        models = set()
-        for node in nodes:
-            chart = self.env["ir.actions.act_window"].browse(int(node.get("name")))
-            self.assertTrue(chart.exists(), node.get("string"))
-            self.assertEqual(node.get("view_mode"), "graph")
-            self.assertIn(chart.res_model, self.env)
-            models.add(chart.res_model)
-            model = self.env[chart.res_model].with_user(self.manager)
-            views = {mode: view_id for view_id, mode in chart.views}
-            self.assertIn("graph", views)
-            self.assertTrue(views["graph"], "a graph view of the dashboard")
-            groupby, measures = self._chart_groupby(model, views["graph"])
-            domain = safe_eval(chart.domain or "[]")
-            groups = model.read_group(domain, measures, groupby, lazy=False)
-            self.assertIsInstance(groups, list)
-            # the pivot and list views of the chart load too
-            for mode in set(views) - {"graph"}:
-                model.get_view(views[mode], mode)
-        self.assertEqual(models, CHARTS)
-
-    def test_visits_planned_and_done(self):
-        chart = self.env.ref("kam_dashboard.kam_dashboard_visit_action")
-        Plan = self.env["sales_followup.visit.plan"].with_user(self.manager)
-        groups = Plan.read_group(
-            safe_eval(chart.domain) + [("partner_id", "=", self.customer.id)],
-            ["__count"],
-            ["planned_date:month", "state"],
+        action = self.env.ref("kam_dashboard.kam_dashboard_rfm_action")
+        domain = safe_eval(action.domain)
+        Partner = self.env["res.partner"].with_user(self.manager)
+        groups = Partner.read_group(
+            domain + [("id", "=", partner.id)],
+            ["ka_revenue_12m:sum"],
+            ["ka_rfm_recency", "ka_rfm_segment", "ka_rfm_frequency"],
             lazy=False,
         )
-        counts = {group["state"]: group["__count"] for group in groups}
-        self.assertEqual(counts, {"done": 2, "missed": 1, "planned": 1})
-
-    def test_grade_distribution(self):
-        chart = self.env.ref("kam_dashboard.kam_dashboard_grade_action")
-        groups = (
-            self.env["res.partner"]
-            .with_user(self.manager)
-            .read_group(safe_eval(chart.domain), ["__count"], ["ka_grade_id"])
-        )
-        by_grade = {g["ka_grade_id"][0]: g["ka_grade_id_count"] for g in groups}
-        self.assertGreaterEqual(by_grade.get(self.grade.id, 0), 1)
-
-    def test_team_leader_opens_it(self):
-        _action, arch = self._board(self.leader)
-        self.assertEqual(len(arch.findall(".//action")), 6)
-
-    def test_menu_for_leaders_and_managers_only(self):
-        menu = self.env.ref("kam_dashboard.kam_dashboard_menu")
-        Menu = self.env["ir.ui.menu"]
-        for user in (self.manager, self.leader):
-            self.assertIn(menu.id, Menu.with_user(user)._visible_menu_ids(), user.name)
-        self.assertNotIn(menu.id, Menu.with_user(self.salesperson)._visible_menu_ids())
-        self.assertFalse(
-            self.salesperson.has_group("kam_dashboard.kam_dashboard_group_viewer")
-        )
-        action = self.env.ref(BOARD_ACTION)
-        self.assertEqual(
-            action.groups_id, self.env.ref("kam_dashboard.kam_dashboard_group_viewer")
-        )
-        self.assertFalse(action.groups_id & self.salesperson.groups_id)
+        self.assertEqual(len(groups), 1)
+        self.assertEqual(groups[0]["ka_rfm_segment"], "important_value")
+        self.assertEqual(Partner.search(groups[0]["__domain"]), partner)

@@ -11,7 +11,7 @@ from ..translated_modules import TRANSLATED_MODULES, UNTRANSLATED_OK
 OUR_ADDONS = ("key_account", "sales_followup", "after_sales")
 # our supporting addons, checked when installed (the test_* ones have no term
 # today: their .po is empty and must stay complete when one appears)
-OUR_OTHER_ADDONS = ("kam_dashboard", "test_kam_flows", "test_kam_trust")
+OUR_OTHER_ADDONS = ("kam_dashboard", "kam_demo", "test_kam_flows", "test_kam_trust")
 # the record terms kam_zh_cn can provide; code terms (_() in Python, _t() in
 # JavaScript) are looked up by module and are not counted for dependencies
 RECORD_TYPES = ("model", "model_terms")
