@@ -200,11 +200,17 @@ class KeyAccountRefresh(models.AbstractModel):
                  WHERE %(customer)s
                  GROUP BY r.partner_id
             ), scored AS (
+                -- quintiles by rank: customers tied on a value share the
+                -- lowest quintile of the tie (with CUME_DIST, the many
+                -- customers without revenue in 12 months shared the highest
+                -- and all scored M = 3)
                 SELECT pid,
-                       CEIL(5 * CUME_DIST() OVER (ORDER BY last_date))::int AS r,
-                       CEIL(5 * CUME_DIST() OVER (ORDER BY freq))::int AS f,
-                       CEIL(5 * CUME_DIST() OVER (ORDER BY COALESCE(money, 0)))::int
-                           AS m
+                       LEAST(5, 1 + FLOOR(5 * PERCENT_RANK() OVER (
+                           ORDER BY last_date)))::int AS r,
+                       LEAST(5, 1 + FLOOR(5 * PERCENT_RANK() OVER (
+                           ORDER BY freq)))::int AS f,
+                       LEAST(5, 1 + FLOOR(5 * PERCENT_RANK() OVER (
+                           ORDER BY COALESCE(money, 0))))::int AS m
                   FROM base
             )
             UPDATE key_account_partner_figures p

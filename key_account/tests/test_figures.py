@@ -79,6 +79,28 @@ class TestFigures(KeyAccountCommon):
             self.assertTrue(partner.ka_rfm_segment)
         self.assertFalse(self.customer_pool.ka_rfm_segment)
 
+    def test_rfm_ties_share_the_lowest_quintile(self):
+        """Customers who bought only 12 to 24 months ago have no revenue in
+        12 months: tied at 0, they score M = 1, not the quintile their
+        number reaches."""
+        old, recent = self.env["res.partner"], self.env["res.partner"]
+        for i in range(6):
+            old |= self._ka_customer(f"老客户{i}有限公司", self.sales_a, self.team_east)
+            self._ka_invoice(old[-1], TODAY - timedelta(days=400 + i), 8000)
+        for i in range(4):
+            recent |= self._ka_customer(
+                f"近期客户{i}有限公司", self.sales_a, self.team_east
+            )
+            self._ka_invoice(recent[-1], TODAY - timedelta(days=10 + i), 1000 * (i + 1))
+        self.env["key_account.refresh"]._refresh_rfm(self.env.company, TODAY)
+        self.assertEqual(set(old.mapped("ka_rfm_monetary")), {1})
+        self.assertEqual(set(old.mapped("ka_rfm_frequency")), {1})
+        self.assertTrue(all(m > 1 for m in recent.mapped("ka_rfm_monetary")))
+        self.assertEqual(max(recent.mapped("ka_rfm_monetary")), 5)
+        self.assertTrue(
+            all(s.startswith("general") for s in old.mapped("ka_rfm_segment"))
+        )
+
 
 @tagged("post_install", "-at_install")
 class TestClv(KeyAccountCommon):
