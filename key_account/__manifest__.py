@@ -2,7 +2,7 @@
     "name": "Key Account Management",
     "summary": "Chinese key-account master data, grades, value figures, "
     "public customer pool and data isolation",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Sales/CRM",
     "license": "AGPL-3",
     "author": "KAM Team",
@@ -31,6 +31,7 @@
         "security/ir.model.access.csv",
         "security/key_account_security.xml",
         "security/key_account_rules.xml",
+        "security/key_account_share_security.xml",
         "data/ir_sequence_data.xml",
         "data/key_account_grade_data.xml",
         "data/key_account_rule_data.xml",
@@ -44,6 +45,7 @@
         "views/crm_team_views.xml",
         "views/key_account_customer_import_views.xml",
         "views/key_account_menus.xml",
+        "views/key_account_share_views.xml",
     ],
     "demo": [
         "demo/key_account_demo.xml",

@@ -16,3 +16,5 @@ from . import mail_activity
 from . import key_account_cn_format
 from . import res_currency
 from . import ir_qweb
+from . import key_account_share
+from . import key_account_collision

@@ -31,4 +31,5 @@ class KeyAccountHandover(models.Model):
     lead_count = fields.Integer(string="Opportunities Moved")
     order_count = fields.Integer(string="Quotations Moved")
     activity_count = fields.Integer(string="Activities Moved")
+    share_count = fields.Integer(string="Shares Moved")
     note = fields.Text()

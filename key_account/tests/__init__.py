@@ -13,3 +13,5 @@ from . import test_properties
 from . import test_cron_resume
 from . import test_cn_format
 from . import test_vocabulary
+from . import test_share
+from . import test_collision

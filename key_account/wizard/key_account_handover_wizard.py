@@ -32,6 +32,12 @@ class KeyAccountHandoverWizard(models.TransientModel):
     move_leads = fields.Boolean(string="Open Opportunities", default=True)
     move_orders = fields.Boolean(string="Open Quotations", default=True)
     move_activities = fields.Boolean(string="Planned Activities", default=True)
+    move_shares = fields.Boolean(
+        string="Shared Customers",
+        default=True,
+        help="The customers shared with the leaving salesperson are shared with "
+        "the successor (the shares of the moved customers stay with them).",
+    )
     note = fields.Text()
 
     @api.depends("from_user_id")
@@ -104,6 +110,9 @@ class KeyAccountHandoverWizard(models.TransientModel):
                 ]
                 activities = activities.sudo().search(domain)
                 activities.write({"user_id": target.id})
+        shares = self.env["key_account.share"]
+        if self.move_shares:
+            shares = shares._move_user(source, target)
         handover = self.env["key_account.handover"].create(
             {
                 "from_user_id": source.id,
@@ -113,6 +122,7 @@ class KeyAccountHandoverWizard(models.TransientModel):
                 "lead_count": len(leads),
                 "order_count": len(orders),
                 "activity_count": len(activities),
+                "share_count": len(shares),
                 "note": self.note,
             }
         )
