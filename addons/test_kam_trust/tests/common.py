@@ -335,6 +335,26 @@ class World:
             else:
                 vals.update(name="方案评审", planned_date=today + timedelta(days=7))
             return env[model].create(vals)
+        if model == "key_account.share":
+            # the customer shared with a colleague of the other team
+            colleague = self.other if user != self.other else self.mate
+            return env[model].create(
+                {"partner_id": c.id, "user_id": colleague.id, "role": "service"}
+            )
+        if model == "key_account.collision":
+            # the customer's holder met a newcomer (created a duplicate)
+            return env[model].create(
+                {
+                    "origin": "create",
+                    "partner_id": c.id,
+                    "partner_name": c.name,
+                    "match_id": c.id,
+                    "match_name": c.name,
+                    "user_id": user.id,
+                    "holder_id": user.id,
+                    "team_id": team.id,
+                }
+            )
         # records of a salesperson rather than of a customer: none for the
         # portal user's company
         if ctx["shared"]:
@@ -418,6 +438,8 @@ SCOPED = (
     "sales_followup.competitor",
     "sales_followup.milestone",
     "sales_followup.kpi.target",
+    "key_account.share",
+    "key_account.collision",
 )
 # configuration models: one record, nobody owns it
 UNSCOPED = (
