@@ -32,6 +32,7 @@
         "security/key_account_security.xml",
         "security/key_account_rules.xml",
         "security/key_account_share_security.xml",
+        "security/key_account_instalment_security.xml",
         "data/ir_sequence_data.xml",
         "data/key_account_grade_data.xml",
         "data/key_account_rule_data.xml",
@@ -46,6 +47,7 @@
         "views/key_account_customer_import_views.xml",
         "views/key_account_menus.xml",
         "views/key_account_share_views.xml",
+        "views/key_account_instalment_views.xml",
     ],
     "demo": [
         "demo/key_account_demo.xml",

@@ -18,3 +18,5 @@ from . import res_currency
 from . import ir_qweb
 from . import key_account_share
 from . import key_account_collision
+from . import sale_order
+from . import key_account_instalment

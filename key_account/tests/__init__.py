@@ -15,3 +15,5 @@ from . import test_cn_format
 from . import test_vocabulary
 from . import test_share
 from . import test_collision
+from . import test_share_http
+from . import test_instalment
