@@ -17,5 +17,7 @@
         "contract",
         "partner_contact_birthdate",
         "partner_contact_personal_information_page",
+        "base_tier_validation",
+        "sale_tier_validation",
     ],
 }
