@@ -14,5 +14,4 @@
         "views/key_account_grade_views.xml",
         "views/sale_order_views.xml",
     ],
-    "installable": True,
 }

@@ -14,9 +14,15 @@ class TestTicketShare(TicketCommon):
         ticket = self._ticket()
         self.assertEqual(ticket.commercial_partner_id, self.customer_a)
         Ticket = self.env["helpdesk.ticket"]
-        self.assertFalse(Ticket.with_user(self.sales_b).search([("id", "=", ticket.id)]))
+        self.assertFalse(
+            Ticket.with_user(self.sales_b).search([("id", "=", ticket.id)])
+        )
         self.env["key_account.share"].with_user(self.sales_a).create(
-            {"partner_id": self.customer_a.id, "user_id": self.sales_b.id, "access": "write"}
+            {
+                "partner_id": self.customer_a.id,
+                "user_id": self.sales_b.id,
+                "access": "write",
+            }
         )
         self.assertEqual(
             Ticket.with_user(self.sales_b).search([("id", "=", ticket.id)]), ticket

@@ -80,9 +80,7 @@ class KeyAccountCollision(models.Model):
         readonly=True,
         index=True,
     )
-    decided_by_id = fields.Many2one(
-        "res.users", string="Decided By", ondelete="set null", readonly=True
-    )
+    decided_by_id = fields.Many2one("res.users", ondelete="set null", readonly=True)
     decision_date = fields.Datetime(string="Decided On", readonly=True)
     note = fields.Text()
 
@@ -233,9 +231,7 @@ class KeyAccountCollision(models.Model):
         )
 
     def _check_partners(self, both=True):
-        missing = self.filtered(
-            lambda c: not c.match_id or (both and not c.partner_id)
-        )
+        missing = self.filtered(lambda c: not c.match_id or (both and not c.partner_id))
         if missing:
             raise UserError(
                 self.env._(

@@ -27,7 +27,6 @@ class KeyAccountInstalment(models.Model):
 
     order_id = fields.Many2one(
         "sale.order",
-        string="Order",
         required=True,
         ondelete="cascade",
         index=True,

@@ -50,12 +50,9 @@ class KeyAccountShare(models.Model):
         required=True,
         default="read",
     )
-    account_manager_id = fields.Many2one(
-        related="partner_id.user_id", string="Account Manager"
-    )
+    account_manager_id = fields.Many2one(related="partner_id.user_id")
     granted_by_id = fields.Many2one(
         "res.users",
-        string="Granted By",
         ondelete="set null",
         readonly=True,
         default=lambda self: self.env.user,
@@ -143,9 +140,7 @@ class KeyAccountShare(models.Model):
     def _subscribe(self):
         """The co-owners follow the customer's chatter."""
         for partner, shares in self.grouped("partner_id").items():
-            partner.sudo().message_subscribe(
-                partner_ids=shares.user_id.partner_id.ids
-            )
+            partner.sudo().message_subscribe(partner_ids=shares.user_id.partner_id.ids)
 
     @api.model
     def _drop_for_holders(self, partners, user_id):
@@ -169,7 +164,10 @@ class KeyAccountShare(models.Model):
         taken = set(
             self.sudo()
             .search(
-                [("user_id", "=", target.id), ("partner_id", "in", shares.partner_id.ids)]
+                [
+                    ("user_id", "=", target.id),
+                    ("partner_id", "in", shares.partner_id.ids),
+                ]
             )
             .partner_id.ids
         )

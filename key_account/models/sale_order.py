@@ -16,4 +16,6 @@ class SaleOrder(models.Model):
     @api.depends("ka_instalment_ids.residual")
     def _compute_ka_instalment_residual(self):
         for order in self:
-            order.ka_instalment_residual = sum(order.ka_instalment_ids.mapped("residual"))
+            order.ka_instalment_residual = sum(
+                order.ka_instalment_ids.mapped("residual")
+            )

@@ -40,9 +40,13 @@ class TestCollision(KeyAccountCommon):
         self.assertIn("phone", collision.reason)
         # both salespeople read it, a colleague of another team does not
         for user in (self.sales_a, self.sales_b):
-            self.assertEqual(collision.with_user(user).search([("id", "=", collision.id)]), collision)
+            self.assertEqual(
+                collision.with_user(user).search([("id", "=", collision.id)]), collision
+            )
         self.assertFalse(
-            self.Collision.with_user(self.sales_west).search([("id", "=", collision.id)])
+            self.Collision.with_user(self.sales_west).search(
+                [("id", "=", collision.id)]
+            )
         )
 
     def test_no_collision_with_own_pool_or_different_company(self):
@@ -53,11 +57,17 @@ class TestCollision(KeyAccountCommon):
 
     def test_import_batch_is_one_query(self):
         self.customer_west.ka_uscc = USCC
-        Partner = self.env["res.partner"].with_user(self.sales_a).with_context(
-            ka_collision_origin="import"
+        Partner = (
+            self.env["res.partner"]
+            .with_user(self.sales_a)
+            .with_context(ka_collision_origin="import")
         )
         vals = [
-            {"name": f"导入客户{i}号有限公司", "is_company": True, "user_id": self.sales_a.id}
+            {
+                "name": f"导入客户{i}号有限公司",
+                "is_company": True,
+                "user_id": self.sales_a.id,
+            }
             for i in range(20)
         ]
         vals[3]["ka_uscc"] = USCC

@@ -30,7 +30,12 @@ class TestInstalment(KeyAccountCommon):
     def _plan(self, order, *rows):
         return self.Instalment.create(
             [
-                {"order_id": order.id, "date": when, "amount_type": "percent", "percent": pct}
+                {
+                    "order_id": order.id,
+                    "date": when,
+                    "amount_type": "percent",
+                    "percent": pct,
+                }
                 for when, pct in rows
             ]
         )
@@ -41,7 +46,9 @@ class TestInstalment(KeyAccountCommon):
         if amount:
             self.env["account.payment.register"].with_context(
                 active_model="account.move", active_ids=invoice.ids
-            ).create({"amount": amount, "payment_date": "2026-04-01"})._create_payments()
+            ).create(
+                {"amount": amount, "payment_date": "2026-04-01"}
+            )._create_payments()
         return invoice
 
     def _run(self):
@@ -56,7 +63,9 @@ class TestInstalment(KeyAccountCommon):
         self.assertEqual(order.ka_instalment_residual, 10000.0)
         with self.assertRaises(ValidationError):
             self._plan(order, ("2026-08-31", 5))
-        quotation = self._ka_order(self.customer_a, self.product, "2026-03-01", confirm=False)
+        quotation = self._ka_order(
+            self.customer_a, self.product, "2026-03-01", confirm=False
+        )
         with self.assertRaises(ValidationError):
             self._plan(quotation, ("2026-08-31", 5))
 
@@ -140,7 +149,11 @@ class TestInstalment(KeyAccountCommon):
             line.with_user(self.sales_a).write({"state": "paid"})
         # a co-owner reads the plan, does not change it
         self.env["key_account.share"].create(
-            {"partner_id": self.customer_a.id, "user_id": self.sales_b.id, "access": "write"}
+            {
+                "partner_id": self.customer_a.id,
+                "user_id": self.sales_b.id,
+                "access": "write",
+            }
         )
         self.assertEqual(
             self.Instalment.with_user(self.sales_b).search([("id", "=", line.id)]), line

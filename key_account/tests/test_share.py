@@ -32,7 +32,9 @@ class TestShare(KeyAccountCommon):
             }
         )
         cls.product = cls._ka_product()
-        cls.order = cls._ka_order(cls.customer_a, cls.product, "2026-03-01", confirm=False)
+        cls.order = cls._ka_order(
+            cls.customer_a, cls.product, "2026-03-01", confirm=False
+        )
         cls.order.user_id = cls.sales_a
         # sales_b shares read-only, the pre-sales colleague read-write
         cls.share_read = (
@@ -67,9 +69,7 @@ class TestShare(KeyAccountCommon):
         self.assertEqual(self.share_read.granted_by_id, self.sales_a)
         self.assertEqual(self.share_read.account_manager_id, self.sales_a)
         # the co-owners follow the customer's chatter
-        self.assertIn(
-            self.sales_b.partner_id, self.customer_a.message_partner_ids
-        )
+        self.assertIn(self.sales_b.partner_id, self.customer_a.message_partner_ids)
 
     def test_co_owner_read(self):
         user = self.sales_b
@@ -83,8 +83,12 @@ class TestShare(KeyAccountCommon):
             self._visible(user, self.order.order_line), self.order.order_line
         )
         # "my customers" includes the shared ones
-        mine = self.env["res.partner"].with_user(user).search(
-            ["|", ("user_id", "=", user.id), ("ka_share_ids.user_id", "=", user.id)]
+        mine = (
+            self.env["res.partner"]
+            .with_user(user)
+            .search(
+                ["|", ("user_id", "=", user.id), ("ka_share_ids.user_id", "=", user.id)]
+            )
         )
         self.assertIn(self.customer_a, mine)
         self.assertIn(self.customer_b, mine)
@@ -140,8 +144,10 @@ class TestShare(KeyAccountCommon):
             )
 
     def test_co_owner_reads_the_shares_and_the_account_manager_removes_them(self):
-        seen = self.env["key_account.share"].with_user(self.sales_b).search(
-            [("partner_id", "=", self.customer_a.id)]
+        seen = (
+            self.env["key_account.share"]
+            .with_user(self.sales_b)
+            .search([("partner_id", "=", self.customer_a.id)])
         )
         self.assertEqual(seen, self.share_read | self.share_write)
         self.share_read.with_user(self.sales_a).unlink()
@@ -159,7 +165,9 @@ class TestShare(KeyAccountCommon):
                 }
             )
         )
-        self.assertEqual(self._visible(self.sales_west, self.customer_b), self.customer_b)
+        self.assertEqual(
+            self._visible(self.sales_west, self.customer_b), self.customer_b
+        )
         share.with_user(self.leader).write({"access": "write"})
         share.with_user(self.leader).unlink()
         # not the customers of another team
@@ -174,7 +182,9 @@ class TestShare(KeyAccountCommon):
             Share.create({"partner_id": self.contact.id, "user_id": self.sales_b.id})
         with self.assertRaises(ValidationError):
             Share.create({"partner_id": self.customer_a.id, "user_id": self.sales_a.id})
-        portal = new_test_user(self.env, login="ka_share_portal", groups="base.group_portal")
+        portal = new_test_user(
+            self.env, login="ka_share_portal", groups="base.group_portal"
+        )
         with self.assertRaises(ValidationError):
             Share.create({"partner_id": self.customer_b.id, "user_id": portal.id})
 
@@ -182,7 +192,9 @@ class TestShare(KeyAccountCommon):
         pool = self.env["key_account.pool"]
         # released to the pool: the shares stay with the customer
         pool.with_user(self.sales_a)._release(self.customer_a, "不再跟进")
-        self.assertEqual(self.customer_a.ka_share_ids, self.share_read | self.share_write)
+        self.assertEqual(
+            self.customer_a.ka_share_ids, self.share_read | self.share_write
+        )
         # claimed by a co-owner: its share is useless now and goes, the other stays
         pool.with_user(self.sales_b)._claim(self.customer_a)
         self.assertEqual(self.customer_a.user_id, self.sales_b)
@@ -191,7 +203,9 @@ class TestShare(KeyAccountCommon):
         wizard = (
             self.env["key_account.handover.wizard"]
             .with_user(self.leader)
-            .create({"from_user_id": self.presales.id, "to_user_id": self.sales_west.id})
+            .create(
+                {"from_user_id": self.presales.id, "to_user_id": self.sales_west.id}
+            )
         )
         self.assertFalse(wizard.partner_ids)
         wizard.partner_ids = self.customer_pool

@@ -61,18 +61,29 @@ class TestShareHttp(KeyAccountCommon, HttpCase):
         self.assertIn(self.customer_a.name, names)
         self.assertIn(self.customer_b.name, names)
         leads = self._call(
-            "crm.lead", "search_read", [("partner_id", "=", self.customer_a.id)], ["name"]
+            "crm.lead",
+            "search_read",
+            [("partner_id", "=", self.customer_a.id)],
+            ["name"],
         )
         self.assertEqual([r["name"] for r in leads], ["甲方三期扩容"])
-        form = self._call("res.partner", "web_read", [self.customer_a.id], {
-            "ka_share_ids": {"fields": {"user_id": {}, "role": {}, "access": {}}},
-        })
+        form = self._call(
+            "res.partner",
+            "web_read",
+            [self.customer_a.id],
+            {
+                "ka_share_ids": {"fields": {"user_id": {}, "role": {}, "access": {}}},
+            },
+        )
         self.assertEqual(form[0]["ka_share_ids"][0]["role"], "presales")
 
         self.authenticate("ka_share_colleague", "ka_share_colleague_pw")
         self.assertFalse(
             self._call(
-                "res.partner", "search_read", [("id", "=", self.customer_a.id)], ["name"]
+                "res.partner",
+                "search_read",
+                [("id", "=", self.customer_a.id)],
+                ["name"],
             )
         )
         self.assertFalse(

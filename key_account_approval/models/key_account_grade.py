@@ -20,8 +20,10 @@ class KeyAccountGrade(models.Model):
     _sql_constraints = [
         (
             "approval_limits_positive",
-            "CHECK(approval_max_discount >= 0 AND approval_max_discount <= 100 "
-            "AND approval_max_amount >= 0)",
+            (
+                "CHECK(approval_max_discount >= 0 AND approval_max_discount <= 100 "
+                "AND approval_max_amount >= 0)"
+            ),
             "Approval limits are between 0 and 100 % and not negative.",
         ),
     ]

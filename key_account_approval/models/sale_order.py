@@ -60,9 +60,12 @@ class SaleOrder(models.Model):
                     company,
                     order.date_order or fields.Datetime.now(),
                 )
-                if company.currency_id.compare_amounts(
-                    amount, grade.approval_max_amount
-                ) > 0:
+                if (
+                    company.currency_id.compare_amounts(
+                        amount, grade.approval_max_amount
+                    )
+                    > 0
+                ):
                     reasons.append(
                         self.env._(
                             "amount %(amount)s above the limit of grade %(grade)s "
@@ -150,7 +153,9 @@ class SaleOrder(models.Model):
         still = {(r.res_id, u.id) for r in waiting for u in r.reviewer_ids}
         mine = activities.filtered(lambda a: a.user_id == self.env.user)
         stale = activities.filtered(
-            lambda a: a.user_id != self.env.user and (a.res_id, a.user_id.id) not in still
+            lambda a: (
+                a.user_id != self.env.user and (a.res_id, a.user_id.id) not in still
+            )
         )
         if stale:
             stale.unlink()

@@ -5,7 +5,9 @@ class ApprovalCommon(KeyAccountCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.grade_a.write({"approval_max_discount": 10.0, "approval_max_amount": 50000.0})
+        cls.grade_a.write(
+            {"approval_max_discount": 10.0, "approval_max_amount": 50000.0}
+        )
         cls.customer_a.ka_grade_id = cls.grade_a
         cls.customer_west.ka_grade_id = cls.grade_a
         cls.team_east.user_id = cls.leader

@@ -12,18 +12,24 @@ class TestApproval(ApprovalCommon):
     """报价审批: quotations over the grade's limits wait for the team leader."""
 
     def test_within_limits_confirms_without_approval(self):
-        order = self._quotation(self.customer_a, self.sales_a, self.team_east, qty=5, discount=10)
+        order = self._quotation(
+            self.customer_a, self.sales_a, self.team_east, qty=5, discount=10
+        )
         self.assertFalse(order.ka_over_limit)
         self.assertFalse(order.need_validation)
         order.with_user(self.sales_a).action_confirm()
         self.assertEqual(order.state, "sale")
 
     def test_no_grade_no_limit(self):
-        order = self._quotation(self.customer_b, self.sales_b, self.team_east, qty=90, discount=50)
+        order = self._quotation(
+            self.customer_b, self.sales_b, self.team_east, qty=90, discount=50
+        )
         self.assertFalse(order.ka_over_limit)
 
     def test_discount_over_limit_waits_for_the_leader(self):
-        order = self._quotation(self.customer_a, self.sales_a, self.team_east, discount=15)
+        order = self._quotation(
+            self.customer_a, self.sales_a, self.team_east, discount=15
+        )
         self.assertTrue(order.ka_over_limit)
         self.assertIn("15", order.ka_over_limit_reason)
         self.assertTrue(order.need_validation)
@@ -80,7 +86,9 @@ class TestApproval(ApprovalCommon):
             order.with_user(self.sales_a).action_confirm()
 
     def test_team_without_leader_goes_to_the_managers(self):
-        order = self._quotation(self.customer_west, self.sales_west, self.team_west, discount=20)
+        order = self._quotation(
+            self.customer_west, self.sales_west, self.team_west, discount=20
+        )
         order.with_user(self.sales_west).request_validation()
         self.assertIn(self.manager, order.review_ids.reviewer_ids)
         self.assertNotIn(self.leader, order.review_ids.reviewer_ids)
@@ -92,7 +100,9 @@ class TestApproval(ApprovalCommon):
         self.assertFalse(self._approval_activities(order))
 
     def test_restart_removes_the_activities(self):
-        order = self._quotation(self.customer_a, self.sales_a, self.team_east, discount=30)
+        order = self._quotation(
+            self.customer_a, self.sales_a, self.team_east, discount=30
+        )
         order.with_user(self.sales_a).request_validation()
         self.assertTrue(self._approval_activities(order))
         order.with_user(self.sales_a).restart_validation()
@@ -100,7 +110,10 @@ class TestApproval(ApprovalCommon):
         self.assertFalse(self._approval_activities(order))
 
     def test_limits_are_checked(self):
-        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
-            with self.env.cr.savepoint():
-                self.grade_a.approval_max_discount = 120
-                self.grade_a.flush_recordset()
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(IntegrityError),
+            self.env.cr.savepoint(),
+        ):
+            self.grade_a.approval_max_discount = 120
+            self.grade_a.flush_recordset()

@@ -19,7 +19,9 @@ class TestApprovalHttp(ApprovalCommon, HttpCase):
     def test_leader_approves_from_the_activity(self):
         self.sales_a.password = "sales_a_pw"
         self.leader.password = "leader_pw"
-        order = self._quotation(self.customer_a, self.sales_a, self.team_east, discount=25)
+        order = self._quotation(
+            self.customer_a, self.sales_a, self.team_east, discount=25
+        )
 
         self.authenticate("ka_sales_a", "sales_a_pw")
         with mute_logger("odoo.http"), self.assertRaises(JsonRpcException):
@@ -31,9 +33,7 @@ class TestApprovalHttp(ApprovalCommon, HttpCase):
 
         self.authenticate("ka_leader", "leader_pw")
         # the systray of activities shows the quotation to approve
-        data = self.make_jsonrpc_request(
-            "/mail/data", {"systray_get_activities": True}
-        )
+        data = self.make_jsonrpc_request("/mail/data", {"systray_get_activities": True})
         groups = data.get("Store", data)["activityGroups"]
         sale_group = [g for g in groups if g.get("model") == "sale.order"]
         self.assertTrue(sale_group)

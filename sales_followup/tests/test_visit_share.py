@@ -19,7 +19,11 @@ class TestVisitShare(SalesFollowupCommon):
         Plan = self.Plan.with_user(self.sales_b)
         self.assertFalse(Plan.search([("id", "=", plan.id)]))
         self.env["key_account.share"].with_user(self.sales_a).create(
-            {"partner_id": self.customer_a.id, "user_id": self.sales_b.id, "role": "service"}
+            {
+                "partner_id": self.customer_a.id,
+                "user_id": self.sales_b.id,
+                "role": "service",
+            }
         )
         self.assertEqual(Plan.search([("id", "=", plan.id)]), plan)
         self.assertFalse(
