@@ -33,6 +33,7 @@
         "security/key_account_rules.xml",
         "security/key_account_share_security.xml",
         "security/key_account_instalment_security.xml",
+        "security/key_account_account_plan_security.xml",
         "data/ir_sequence_data.xml",
         "data/key_account_grade_data.xml",
         "data/key_account_rule_data.xml",
@@ -48,6 +49,8 @@
         "views/key_account_menus.xml",
         "views/key_account_share_views.xml",
         "views/key_account_instalment_views.xml",
+        "views/key_account_account_plan_views.xml",
+        "report/key_account_account_plan_report.xml",
     ],
     "demo": [
         "demo/key_account_demo.xml",

@@ -20,3 +20,6 @@ from . import key_account_share
 from . import key_account_collision
 from . import sale_order
 from . import key_account_instalment
+from . import key_account_account_plan
+from . import key_account_account_plan_contact
+from . import key_account_account_plan_action

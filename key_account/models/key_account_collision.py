@@ -120,59 +120,104 @@ class KeyAccountCollision(models.Model):
                 "active",
             ]
         )
+        # the keys of the new customers (one query)...
         self.env.cr.execute(
             SQL(
                 """
-            WITH new AS (
-                SELECT id, user_id, ka_uscc, ka_name_key, lower(trim(email)) AS email,
-                       ka_phone_normalized, ka_mobile_normalized
-                  FROM res_partner
-                 WHERE id = ANY(%(ids)s) AND is_company AND parent_id IS NULL
-            ), keys AS (
-                SELECT id, k AS phone FROM new,
-                       unnest(ARRAY[ka_phone_normalized, ka_mobile_normalized]) k
-                 WHERE length(ltrim(k, '+')) >= %(min_phone)s
-            ), hits AS (
-                SELECT n.id AS new_id, o.id AS match_id, 'uscc' AS why
-                  FROM new n JOIN res_partner o ON o.ka_uscc = n.ka_uscc
-                UNION ALL
-                SELECT n.id, o.id, 'name'
-                  FROM new n JOIN res_partner o ON o.ka_name_key = n.ka_name_key
-                 WHERE length(n.ka_name_key) >= %(min_name)s
-                UNION ALL
-                SELECT k.id, o.id, 'phone'
-                  FROM keys k JOIN res_partner o ON o.ka_phone_normalized = k.phone
-                UNION ALL
-                SELECT k.id, o.id, 'phone'
-                  FROM keys k JOIN res_partner o ON o.ka_mobile_normalized = k.phone
-                UNION ALL
-                SELECT n.id, o.id, 'email'
-                  FROM new n JOIN res_partner o ON lower(trim(o.email)) = n.email
-                 WHERE strpos(n.email, '@') > 0
+            SELECT id, user_id, ka_uscc, ka_name_key, lower(trim(email)),
+                   ka_phone_normalized, ka_mobile_normalized
+              FROM res_partner
+             WHERE id = ANY(%s) AND is_company AND parent_id IS NULL
+            """,
+                partners.ids,
             )
-            SELECT h.new_id, h.match_id, o.user_id,
+        )
+        by_key = {"uscc": {}, "name": {}, "phone": {}, "email": {}}
+        owners = {}
+        for pid, owner, uscc, name, email, phone, mobile in self.env.cr.fetchall():
+            owners[pid] = owner
+            keys = {
+                "uscc": [uscc] if uscc else [],
+                "name": [name] if name and len(name) >= MIN_NAME_KEY else [],
+                "phone": [
+                    key
+                    for key in (phone, mobile)
+                    if key and len(key.lstrip("+")) >= MIN_PHONE_DIGITS
+                ],
+                "email": [email] if email and "@" in email else [],
+            }
+            for kind, values in keys.items():
+                for value in values:
+                    by_key[kind].setdefault(value, []).append(pid)
+        if not any(by_key.values()):
+            return self.browse()
+        # ...and the colleagues' customers holding one of them (one query: the
+        # indexed keys through their indexes, the e-mails in one scan)
+        arms = [
+            SQL("o.ka_uscc = ANY(%s)", list(by_key["uscc"])),
+            SQL("o.ka_name_key = ANY(%s)", list(by_key["name"])),
+            SQL("o.ka_phone_normalized = ANY(%s)", list(by_key["phone"])),
+            SQL("o.ka_mobile_normalized = ANY(%s)", list(by_key["phone"])),
+        ]
+        if by_key["email"]:
+            arms.append(
+                SQL(
+                    "o.email IS NOT NULL AND lower(trim(o.email)) = ANY(%s)",
+                    list(by_key["email"]),
+                )
+            )
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT o.id, o.user_id,
                    COALESCE(o.team_id, (
                        SELECT m.crm_team_id FROM crm_team_member m
                         WHERE m.user_id = o.user_id AND m.active
                         ORDER BY m.id LIMIT 1)),
-                   array_agg(DISTINCT h.why ORDER BY h.why)
-              FROM hits h
-              JOIN new n ON n.id = h.new_id
-              JOIN res_partner o ON o.id = h.match_id
-             WHERE o.is_company AND o.parent_id IS NULL AND o.active
+                   o.ka_uscc, o.ka_name_key, lower(trim(o.email)),
+                   o.ka_phone_normalized, o.ka_mobile_normalized
+              FROM res_partner o
+             WHERE o.id IN (%(matches)s)
+               AND o.is_company AND o.parent_id IS NULL AND o.active
                AND o.user_id IS NOT NULL AND o.user_id <> %(uid)s
-               AND o.user_id IS DISTINCT FROM n.user_id
                AND NOT (o.id = ANY(%(ids)s))
-             GROUP BY h.new_id, h.match_id, o.user_id, o.team_id
-             ORDER BY h.new_id, h.match_id
+             ORDER BY o.id
             """,
-                ids=partners.ids,
+                matches=SQL(" UNION ").join(
+                    SQL("SELECT o.id FROM res_partner o WHERE %s", arm) for arm in arms
+                ),
                 uid=uid,
-                min_name=MIN_NAME_KEY,
-                min_phone=MIN_PHONE_DIGITS,
+                ids=partners.ids,
             )
         )
-        rows = self.env.cr.fetchall()
+        found = {}
+        for (
+            oid,
+            holder,
+            team,
+            uscc,
+            name,
+            email,
+            phone,
+            mobile,
+        ) in self.env.cr.fetchall():
+            keys = (
+                ("uscc", uscc),
+                ("name", name),
+                ("phone", phone),
+                ("phone", mobile),
+                ("email", email),
+            )
+            for kind, value in keys:
+                for pid in by_key[kind].get(value, ()) if value else ():
+                    if owners[pid] == holder:
+                        continue
+                    entry = found.setdefault((pid, oid), [holder, team, set()])
+                    entry[2].add(kind)
+        rows = [
+            (pid, oid, holder, team, sorted(whys))
+            for (pid, oid), (holder, team, whys) in sorted(found.items())
+        ]
         if not rows:
             return self.browse()
         labels = self._reason_labels()

@@ -17,3 +17,4 @@ from . import test_share
 from . import test_collision
 from . import test_share_http
 from . import test_instalment
+from . import test_account_plan
