@@ -2,7 +2,7 @@
     "name": "Key Account Follow-up",
     "summary": "Visit plans and check-ins, follow-ups, care reminders, key projects "
     "and account-manager KPIs",
-    "version": "18.0.1.6.0",
+    "version": "18.0.1.7.0",
     "category": "Sales/CRM",
     "license": "AGPL-3",
     "author": "KAM Team",
@@ -26,6 +26,7 @@
         "views/crm_lead_views.xml",
         "views/sales_followup_kpi_target_views.xml",
         "views/sales_followup_menus.xml",
+        "views/key_account_handover_views.xml",
         "report/sales_followup_visit_report.xml",
     ],
     "demo": [

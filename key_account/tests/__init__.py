@@ -18,3 +18,4 @@ from . import test_collision
 from . import test_share_http
 from . import test_instalment
 from . import test_account_plan
+from . import test_handover_more

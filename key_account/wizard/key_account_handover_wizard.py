@@ -113,8 +113,10 @@ class KeyAccountHandoverWizard(models.TransientModel):
         shares = self.env["key_account.share"]
         if self.move_shares:
             shares = shares._move_user(source, target)
+        more = self._ka_handover_more(source, target, partners)
         handover = self.env["key_account.handover"].create(
             {
+                **more,
                 "from_user_id": source.id,
                 "to_user_id": target.id,
                 "partner_ids": [(6, 0, partners.ids)],
@@ -136,3 +138,21 @@ class KeyAccountHandoverWizard(models.TransientModel):
             "res_id": handover.id,
             "view_mode": "form",
         }
+
+    def _ka_handover_more(self, source, target, partners):
+        """What else moves with the customers, as values of the hand-over
+        record (counts). Addons extend it with super(): sales_followup moves
+        the planned visits. Here: the open warnings of the customers."""
+        warnings = (
+            self.env["key_account.warning"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", partners.ids),
+                    ("state", "=", "open"),
+                    ("user_id", "=", source.id),
+                ]
+            )
+        )
+        warnings.write({"user_id": target.id})
+        return {"warning_count": len(warnings)}
