@@ -16,7 +16,7 @@ class KeyAccountAccountPlanAction(models.Model):
     plan_id = fields.Many2one(
         "key_account.account.plan", required=True, ondelete="cascade", index=True
     )
-    name = fields.Char(string="Action", required=True)
+    name = fields.Char(string="Action Item", required=True)
     user_id = fields.Many2one(
         "res.users",
         string="Owner",
@@ -24,7 +24,7 @@ class KeyAccountAccountPlanAction(models.Model):
         ondelete="restrict",
         domain=[("share", "=", False)],
     )
-    date_deadline = fields.Date(string="Due Date", required=True)
+    date_deadline = fields.Date(string="Deadline", required=True)
     activity_id = fields.Many2one(
         "mail.activity", ondelete="set null", readonly=True, copy=False
     )

@@ -697,6 +697,15 @@ class ResPartner(models.Model):
         held = self.sudo().commercial_partner_id.filtered("user_id")
         foreign = held.filtered(lambda p: p.user_id != user)
         if foreign:
+            # only a co-owner reaches a colleague's customer: the others'
+            # access is the record rules' business, as before the shares
+            foreign = (
+                self.env["key_account.share"]
+                .sudo()
+                .search([("partner_id", "in", foreign.ids), ("user_id", "=", user.id)])
+                .partner_id
+            )
+        if foreign:
             raise AccessError(
                 self.env._(
                     "Only the account manager or a team leader can change the "
