@@ -2,7 +2,7 @@
     "name": "Key Account After-sales",
     "summary": "Authorization keys, feedback tickets with SLA by grade, revisits, "
     "repairs and contract renewal",
-    "version": "18.0.2.0.0",
+    "version": "18.0.2.1.0",
     "category": "Services/Helpdesk",
     "license": "AGPL-3",
     "author": "KAM Team",
@@ -23,6 +23,7 @@
         "security/after_sales_groups.xml",
         "security/ir.model.access.csv",
         "security/after_sales_security.xml",
+        "security/after_sales_share_security.xml",
         "data/ir_config_parameter_data.xml",
         "data/ir_cron_data.xml",
         "data/key_account_grade_data.xml",

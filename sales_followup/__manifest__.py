@@ -2,7 +2,7 @@
     "name": "Key Account Follow-up",
     "summary": "Visit plans and check-ins, follow-ups, care reminders, key projects "
     "and account-manager KPIs",
-    "version": "18.0.1.6.0",
+    "version": "18.0.1.7.0",
     "category": "Sales/CRM",
     "license": "AGPL-3",
     "author": "KAM Team",
@@ -12,6 +12,7 @@
     "data": [
         "security/ir.model.access.csv",
         "security/sales_followup_rules.xml",
+        "security/sales_followup_share_security.xml",
         "data/mail_activity_type_data.xml",
         "data/ir_config_parameter_data.xml",
         "data/mail_template_data.xml",
@@ -25,6 +26,7 @@
         "views/crm_lead_views.xml",
         "views/sales_followup_kpi_target_views.xml",
         "views/sales_followup_menus.xml",
+        "views/key_account_handover_views.xml",
         "report/sales_followup_visit_report.xml",
     ],
     "demo": [

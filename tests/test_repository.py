@@ -5,8 +5,13 @@ import os
 import subprocess
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-# the product's three addons and the supporting ones under addons/
-ADDONS = ("key_account", "sales_followup", "after_sales") + tuple(
+# the product's addons and the supporting ones under addons/
+ADDONS = (
+    "key_account",
+    "sales_followup",
+    "after_sales",
+    "key_account_approval",
+) + tuple(
     os.path.join("addons", name)
     for name in sorted(os.listdir(os.path.join(ROOT, "addons")))
     if os.path.exists(os.path.join(ROOT, "addons", name, "__manifest__.py"))

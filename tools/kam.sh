@@ -16,7 +16,7 @@ DB_PASSWORD="${KAM_DB_PASSWORD:-kam}"
 DB_NAME="${KAM_DB:-kam}"
 HTTP_PORT="${KAM_HTTP_PORT:-8069}"
 # The product's addons, then the supporting addons of addons/ (test_* ones only in make test).
-CORE_MODULES=(key_account sales_followup after_sales)
+CORE_MODULES=(key_account sales_followup after_sales key_account_approval)
 SUPPORT_MODULES=() TEST_MODULES=()
 for _m in "$ROOT"/addons/*/__manifest__.py; do
     [ -f "$_m" ] || continue

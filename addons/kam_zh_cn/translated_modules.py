@@ -10,6 +10,9 @@ TRANSLATED_MODULES = (
     "contract",
     "partner_contact_birthdate",
     "partner_contact_personal_information_page",
+    # the OCA's tier validation (key_account_approval), no zh_CN shipped
+    "base_tier_validation",
+    "sale_tier_validation",
 )
 
 # English terms that are right in a Chinese screen, with the reason

@@ -7,7 +7,7 @@
     "license": "AGPL-3",
     "author": "KAM Team",
     "website": "https://github.com/kam-team/key-account",
-    "depends": ["key_account", "sales_followup", "after_sales"],
+    "depends": ["key_account", "sales_followup", "after_sales", "key_account_approval"],
     # read by the tests, not loaded as Odoo data
     "oca_data_manual": ["data/access_matrix.csv", "data/rpc_surface.csv"],
 }

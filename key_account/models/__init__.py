@@ -17,3 +17,10 @@ from . import mail_activity
 from . import key_account_cn_format
 from . import res_currency
 from . import ir_qweb
+from . import key_account_share
+from . import key_account_collision
+from . import sale_order
+from . import key_account_instalment
+from . import key_account_account_plan
+from . import key_account_account_plan_contact
+from . import key_account_account_plan_action

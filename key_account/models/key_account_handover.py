@@ -31,4 +31,6 @@ class KeyAccountHandover(models.Model):
     lead_count = fields.Integer(string="Opportunities Moved")
     order_count = fields.Integer(string="Quotations Moved")
     activity_count = fields.Integer(string="Activities Moved")
+    share_count = fields.Integer(string="Shares Moved")
+    warning_count = fields.Integer(string="Open Warnings Moved")
     note = fields.Text()

@@ -31,6 +31,7 @@ class KeyAccountPipeline(models.AbstractModel):
             (40, "clv"),
             (50, "grades"),
             (60, "warnings"),
+            (65, "receivables"),
             (70, "pool"),
         ]
 
@@ -43,6 +44,7 @@ class KeyAccountPipeline(models.AbstractModel):
             "grades": self.env._("Grades by the grade rules"),
             "warnings": self.env._("Warnings"),
             "pool": self.env._("Public pool notices and recycling"),
+            "receivables": self.env._("Receivable plans: collections and overdue"),
         }
 
     # ------------------------------------------------------------------
@@ -68,6 +70,10 @@ class KeyAccountPipeline(models.AbstractModel):
     def _step_warnings(self, company, today):
         opened, closed = self.env["key_account.warning.rule"]._run_rules(company, today)
         return opened + closed
+
+    @api.model
+    def _step_receivables(self, company, today):
+        return self.env["key_account.instalment"]._run_matching(company, today)
 
     @api.model
     def _step_pool(self, company, today):

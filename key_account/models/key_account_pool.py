@@ -120,6 +120,7 @@ class KeyAccountPool(models.AbstractModel):
                 )
             )
         self._give(partners, user, team, "claim")
+        self.env["key_account.collision"]._detect(partners, "claim")
         return True
 
     @api.model

@@ -270,6 +270,10 @@ class ResPartner(models.Model):
     ka_warning_count = fields.Integer(
         string="Open Warnings", compute="_compute_ka_warning_count"
     )
+    # --- shared customers (客户共享) ---
+    ka_share_ids = fields.One2many(
+        "key_account.share", "partner_id", string="Co-owners"
+    )
 
     # --- contact persons (联系人) ---
     ka_is_primary_contact = fields.Boolean(string="Primary Contact")
@@ -697,6 +701,35 @@ class ResPartner(models.Model):
                     )
                 )
 
+    def _ka_check_manager_change(self):
+        """A co-owner edits a shared customer, but never takes it over nor
+        gives it away: the account manager changes by the pool, hand-over or
+        a leader."""
+        if self.env.su or self.env.user.has_group(
+            "key_account.key_account_group_leader"
+        ):
+            return
+        user = self.env.user
+        held = self.sudo().commercial_partner_id.filtered("user_id")
+        foreign = held.filtered(lambda p: p.user_id != user)
+        if foreign:
+            # only a co-owner reaches a colleague's customer: the others'
+            # access is the record rules' business, as before the shares
+            foreign = (
+                self.env["key_account.share"]
+                .sudo()
+                .search([("partner_id", "in", foreign.ids), ("user_id", "=", user.id)])
+                .partner_id
+            )
+        if foreign:
+            raise AccessError(
+                self.env._(
+                    "Only the account manager or a team leader can change the "
+                    "account manager of %(names)s.",
+                    names=", ".join(foreign.mapped("display_name")),
+                )
+            )
+
     @api.model
     def _ka_check_sizes(self, vals):
         """Texts longer than an index of the partner table can hold get our
@@ -754,6 +787,9 @@ class ResPartner(models.Model):
         for partner, values in zip(partners, figures, strict=True):
             if values:
                 partner._ka_write_figures(values)
+        self.env["key_account.collision"]._detect(
+            partners, self.env.context.get("ka_collision_origin", "create")
+        )
         return partners
 
     def write(self, vals):
@@ -763,6 +799,8 @@ class ResPartner(models.Model):
             vals = {key: value for key, value in vals.items() if key not in dropped}
         self._ka_check_sizes(vals)
         self._ka_check_writable(vals)
+        if "user_id" in vals:
+            self._ka_check_manager_change()
         if vals.get("ka_uscc"):
             vals["ka_uscc"] = self._ka_normalize_uscc(vals["ka_uscc"])
         old_grades = None
@@ -778,6 +816,8 @@ class ResPartner(models.Model):
         if "is_company" in vals or "parent_id" in vals:
             self._ka_assign_code()
             self._ka_ensure_figures()
+        if vals.get("user_id"):
+            self.env["key_account.share"]._drop_for_holders(self, vals["user_id"])
         if old_grades is not None:
             # a grade set by hand: keep it in the grade history
             self.env["key_account.grade.history"].sudo()._record_bulk(

@@ -13,3 +13,9 @@ from . import test_properties
 from . import test_cron_resume
 from . import test_cn_format
 from . import test_vocabulary
+from . import test_share
+from . import test_collision
+from . import test_share_http
+from . import test_instalment
+from . import test_account_plan
+from . import test_handover_more

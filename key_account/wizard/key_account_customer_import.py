@@ -628,6 +628,7 @@ class KeyAccountCustomerImport(models.TransientModel):
             return {"rows": len(records), "created": created, "errors": errors}
         Partner = self.env["res.partner"].with_context(
             ka_check_phones=True,
+            ka_collision_origin="import",
             tracking_disable=True,
             mail_create_nolog=True,
             mail_create_nosubscribe=True,

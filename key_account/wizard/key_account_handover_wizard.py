@@ -32,6 +32,12 @@ class KeyAccountHandoverWizard(models.TransientModel):
     move_leads = fields.Boolean(string="Open Opportunities", default=True)
     move_orders = fields.Boolean(string="Open Quotations", default=True)
     move_activities = fields.Boolean(string="Planned Activities", default=True)
+    move_shares = fields.Boolean(
+        string="Shared Customers",
+        default=True,
+        help="The customers shared with the leaving salesperson are shared with "
+        "the successor (the shares of the moved customers stay with them).",
+    )
     note = fields.Text()
 
     @api.depends("from_user_id")
@@ -104,8 +110,13 @@ class KeyAccountHandoverWizard(models.TransientModel):
                 ]
                 activities = activities.sudo().search(domain)
                 activities.write({"user_id": target.id})
+        shares = self.env["key_account.share"]
+        if self.move_shares:
+            shares = shares._move_user(source, target)
+        more = self._ka_handover_more(source, target, partners)
         handover = self.env["key_account.handover"].create(
             {
+                **more,
                 "from_user_id": source.id,
                 "to_user_id": target.id,
                 "partner_ids": [(6, 0, partners.ids)],
@@ -113,6 +124,7 @@ class KeyAccountHandoverWizard(models.TransientModel):
                 "lead_count": len(leads),
                 "order_count": len(orders),
                 "activity_count": len(activities),
+                "share_count": len(shares),
                 "note": self.note,
             }
         )
@@ -126,3 +138,21 @@ class KeyAccountHandoverWizard(models.TransientModel):
             "res_id": handover.id,
             "view_mode": "form",
         }
+
+    def _ka_handover_more(self, source, target, partners):
+        """What else moves with the customers, as values of the hand-over
+        record (counts). Addons extend it with super(): sales_followup moves
+        the planned visits. Here: the open warnings of the customers."""
+        warnings = (
+            self.env["key_account.warning"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", partners.ids),
+                    ("state", "=", "open"),
+                    ("user_id", "=", source.id),
+                ]
+            )
+        )
+        warnings.write({"user_id": target.id})
+        return {"warning_count": len(warnings)}

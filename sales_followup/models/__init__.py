@@ -14,3 +14,4 @@ from . import ir_actions_report
 from . import key_account_pipeline
 from . import key_account_measure
 from . import key_account_partner_figures
+from . import key_account_handover

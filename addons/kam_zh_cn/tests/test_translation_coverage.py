@@ -8,7 +8,7 @@ from odoo.tools.translate import TranslationModuleReader
 
 from ..translated_modules import TRANSLATED_MODULES, UNTRANSLATED_OK
 
-OUR_ADDONS = ("key_account", "sales_followup", "after_sales")
+OUR_ADDONS = ("key_account", "sales_followup", "after_sales", "key_account_approval")
 # our supporting addons, checked when installed (the test_* ones have no term
 # today: their .po is empty and must stay complete when one appears)
 OUR_OTHER_ADDONS = ("kam_dashboard", "kam_demo", "test_kam_flows", "test_kam_trust")

@@ -337,6 +337,53 @@ class World:
             else:
                 vals.update(name="方案评审", planned_date=today + timedelta(days=7))
             return env[model].create(vals)
+        if model == "key_account.share":
+            # the customer shared with a colleague of the other team
+            colleague = self.other if user != self.other else self.mate
+            return env[model].create(
+                {"partner_id": c.id, "user_id": colleague.id, "role": "service"}
+            )
+        if model == "key_account.instalment":
+            return env[model].create(
+                {
+                    "order_id": ctx["order"].id,
+                    "date": today,
+                    "amount_type": "percent",
+                    "percent": 10,
+                }
+            )
+        if model == "key_account.account.plan":
+            return env[model].create({"partner_id": c.id, "year": 2026})
+        if model == "key_account.account.plan.contact":
+            plan = self._plan(ctx)
+            contact = env["res.partner"].create(
+                {"name": f"{c.name} 联系人", "parent_id": c.id}
+            )
+            return env[model].create({"plan_id": plan.id, "partner_id": contact.id})
+        if model == "key_account.account.plan.action":
+            plan = self._plan(ctx)
+            return env[model].create(
+                {
+                    "plan_id": plan.id,
+                    "name": "拜访",
+                    "user_id": user.id,
+                    "date_deadline": today,
+                }
+            )
+        if model == "key_account.collision":
+            # the customer's holder met a newcomer (created a duplicate)
+            return env[model].create(
+                {
+                    "origin": "create",
+                    "partner_id": c.id,
+                    "partner_name": c.name,
+                    "match_id": c.id,
+                    "match_name": c.name,
+                    "user_id": user.id,
+                    "holder_id": user.id,
+                    "team_id": team.id,
+                }
+            )
         # records of a salesperson rather than of a customer: none for the
         # portal user's company
         if ctx["shared"]:
@@ -360,6 +407,14 @@ class World:
                 {"user_id": user.id, "team_id": team.id, "period_type": "month"}
             )
         raise KeyError(model)
+
+    def _plan(self, ctx):
+        """The account plan of the context's customer (one per year)."""
+        cache = self.__dict__.setdefault("_records", {})
+        key = ("key_account.account.plan", ctx["customer"].id)
+        if key not in cache:
+            cache[key] = self._build("key_account.account.plan", ctx)
+        return cache[key]
 
     def unscoped_record(self, model):
         """One record of a configuration model (no owner, no team)."""
@@ -421,6 +476,12 @@ SCOPED = (
     "sales_followup.competitor",
     "sales_followup.milestone",
     "sales_followup.kpi.target",
+    "key_account.share",
+    "key_account.collision",
+    "key_account.instalment",
+    "key_account.account.plan",
+    "key_account.account.plan.contact",
+    "key_account.account.plan.action",
 )
 # configuration models: one record, nobody owns it
 UNSCOPED = (

@@ -44,7 +44,7 @@ from .common import ROLES, World
 
 _logger = logging.getLogger(__name__)
 
-ADDONS = ("key_account", "sales_followup", "after_sales")
+ADDONS = ("key_account", "sales_followup", "after_sales", "key_account_approval")
 PREFIXES = tuple(f"odoo.addons.{addon}." for addon in ADDONS)
 
 # the ORM's own public names: CRUD, search, views, onchange, access checks

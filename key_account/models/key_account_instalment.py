@@ -1,0 +1,314 @@
+import logging
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL, float_compare
+
+from ..lib.system_fields import check_system_fields
+
+_logger = logging.getLogger(__name__)
+
+# what the nightly matching writes, never a user
+SYSTEM_FIELDS = ("paid_amount", "residual", "state", "overdue_notified_date")
+
+
+class KeyAccountInstalment(models.Model):
+    """回款计划: one instalment of a confirmed order's receivable plan (date,
+    amount or percent of the order, condition). The nightly pipeline matches
+    the collections of the order (the paid part of its posted invoices and
+    refunds) against the instalments in date order, marks them paid, partly
+    paid or overdue and warns the account manager once per overdue
+    instalment."""
+
+    _name = "key_account.instalment"
+    _description = "Receivable Plan Instalment"
+    _order = "order_id, date, sequence, id"
+    _check_company_auto = True
+
+    order_id = fields.Many2one(
+        "sale.order",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        check_company=True,
+    )
+    sequence = fields.Integer(default=10)
+    company_id = fields.Many2one(
+        related="order_id.company_id", store=True, index=True, precompute=True
+    )
+    currency_id = fields.Many2one(related="order_id.currency_id", store=True)
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        related="order_id.partner_id.commercial_partner_id",
+        store=True,
+        index=True,
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Salesperson",
+        related="order_id.user_id",
+        store=True,
+        index=True,
+    )
+    team_id = fields.Many2one(
+        "crm.team",
+        string="Sales Team",
+        related="order_id.team_id",
+        store=True,
+        index=True,
+    )
+    date = fields.Date(string="Due Date", required=True, index=True)
+    condition = fields.Selection(
+        [
+            ("signing", "On Signing"),
+            ("delivery", "On Delivery"),
+            ("acceptance", "On Acceptance"),
+            ("warranty", "After the Warranty"),
+            ("other", "Other"),
+        ],
+        required=True,
+        default="signing",
+    )
+    note = fields.Char()
+    amount_type = fields.Selection(
+        [("amount", "Amount"), ("percent", "Percent of the Order")],
+        string="Planned As",
+        required=True,
+        default="percent",
+    )
+    percent = fields.Float(digits=(5, 2))
+    amount = fields.Monetary(
+        compute="_compute_amount",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    paid_amount = fields.Monetary(string="Collected", readonly=True, copy=False)
+    residual = fields.Monetary(
+        string="To Collect", compute="_compute_residual", store=True, copy=False
+    )
+    state = fields.Selection(
+        [
+            ("planned", "Planned"),
+            ("partial", "Partly Collected"),
+            ("paid", "Collected"),
+            ("overdue", "Overdue"),
+        ],
+        default="planned",
+        required=True,
+        readonly=True,
+        copy=False,
+        index=True,
+    )
+    overdue_notified_date = fields.Date(
+        string="Overdue Warning Sent", readonly=True, copy=False
+    )
+
+    _sql_constraints = [
+        (
+            "amount_positive",
+            "CHECK(amount > 0)",
+            "An instalment has an amount above zero.",
+        ),
+        (
+            "percent_range",
+            "CHECK(percent >= 0 AND percent <= 100)",
+            "A percentage is between 0 and 100.",
+        ),
+    ]
+
+    @api.depends("amount_type", "percent", "order_id.amount_total")
+    def _compute_amount(self):
+        for line in self:
+            if line.amount_type == "percent":
+                line.amount = line.order_id.currency_id.round(
+                    line.order_id.amount_total * line.percent / 100.0
+                )
+
+    @api.depends("amount", "paid_amount")
+    def _compute_residual(self):
+        for line in self:
+            line.residual = line.amount - line.paid_amount
+
+    @api.constrains("order_id", "amount")
+    def _check_plan(self):
+        for order in self.order_id:
+            if order.state != "sale":
+                raise ValidationError(
+                    self.env._(
+                        "A receivable plan belongs to a confirmed order; %(order)s "
+                        "is not confirmed.",
+                        order=order.name,
+                    )
+                )
+            planned = sum(order.ka_instalment_ids.mapped("amount"))
+            if (
+                float_compare(
+                    planned,
+                    order.amount_total,
+                    precision_rounding=order.currency_id.rounding,
+                )
+                > 0
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The instalments of %(order)s add up to %(planned)s, more "
+                        "than the order's total %(total)s.",
+                        order=order.name,
+                        planned=planned,
+                        total=order.amount_total,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_system_fields(self, SYSTEM_FIELDS, vals_list, creating=True)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_system_fields(self, SYSTEM_FIELDS, [vals])
+        return super().write(vals)
+
+    # ------------------------------------------------------------------
+    # nightly matching (set-wise)
+    # ------------------------------------------------------------------
+    @api.model
+    def _collected_sql(self, company):
+        """Rows (order_id, collected) of the orders of ``company`` with a plan:
+        the paid share of each posted invoice (minus refunds) spread over the
+        orders its lines come from, in the order's currency."""
+        return SQL(
+            """
+            SELECT sol.order_id,
+                   SUM(
+                       CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END
+                       * aml.price_total
+                       * CASE WHEN am.amount_total = 0 THEN 0
+                              ELSE 1 - am.amount_residual / am.amount_total END
+                   ) AS collected
+              FROM sale_order_line sol
+              JOIN sale_order_line_invoice_rel rel ON rel.order_line_id = sol.id
+              JOIN account_move_line aml ON aml.id = rel.invoice_line_id
+              JOIN account_move am ON am.id = aml.move_id
+             WHERE sol.order_id IN (
+                       SELECT DISTINCT i.order_id FROM key_account_instalment i
+                        WHERE i.company_id = %(company)s)
+               AND am.state = 'posted'
+               AND am.move_type IN ('out_invoice', 'out_refund')
+             GROUP BY sol.order_id
+            """,
+            company=company.id,
+        )
+
+    @api.model
+    def _run_matching(self, company, today):
+        """Match the collections of ``company``'s orders against their plans
+        (first due, first paid), set the states as of ``today``, and warn the
+        account managers once per overdue instalment. Idempotent. Returns the
+        number of instalments changed plus warnings sent."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+            WITH collected AS (%(collected)s),
+            planned AS (
+                SELECT i.id, i.amount, i.date,
+                       COALESCE(c.collected, 0) AS collected,
+                       COALESCE(SUM(i.amount) OVER (
+                           PARTITION BY i.order_id ORDER BY i.date, i.sequence, i.id
+                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)
+                           AS before
+                  FROM key_account_instalment i
+                  LEFT JOIN collected c ON c.order_id = i.order_id
+                 WHERE i.company_id = %(company)s
+            ),
+            matched AS (
+                SELECT id, date, amount,
+                       ROUND(LEAST(GREATEST(collected - before, 0), amount), 2)
+                           AS paid
+                  FROM planned
+            )
+            UPDATE key_account_instalment i
+               SET paid_amount = m.paid,
+                   residual = m.amount - m.paid,
+                   state = CASE WHEN m.paid >= m.amount THEN 'paid'
+                                WHEN m.date < %(today)s THEN 'overdue'
+                                WHEN m.paid > 0 THEN 'partial'
+                                ELSE 'planned' END
+              FROM matched m
+             WHERE i.id = m.id
+               AND (i.paid_amount IS DISTINCT FROM m.paid
+                    OR i.residual IS DISTINCT FROM m.amount - m.paid
+                    OR i.state IS DISTINCT FROM (
+                        CASE WHEN m.paid >= m.amount THEN 'paid'
+                             WHEN m.date < %(today)s THEN 'overdue'
+                             WHEN m.paid > 0 THEN 'partial'
+                             ELSE 'planned' END))
+            """,
+                collected=self._collected_sql(company),
+                company=company.id,
+                today=today,
+            )
+        )
+        changed = self.env.cr.rowcount
+        self.invalidate_model(["paid_amount", "residual", "state"])
+        warned = self._warn_overdue(company, today)
+        _logger.info(
+            "key_account receivables: %s instalments changed, %s overdue warnings",
+            changed,
+            warned,
+        )
+        return changed + warned
+
+    @api.model
+    def _warn_overdue(self, company, today):
+        """One activity for the account manager per overdue instalment, once."""
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT i.id, i.partner_id, COALESCE(p.user_id, i.user_id), o.name,
+                   i.date, i.residual
+              FROM key_account_instalment i
+              JOIN sale_order o ON o.id = i.order_id
+              JOIN res_partner p ON p.id = i.partner_id
+             WHERE i.company_id = %s AND i.state = 'overdue'
+               AND i.overdue_notified_date IS NULL
+               AND COALESCE(p.user_id, i.user_id) IS NOT NULL
+             ORDER BY i.id
+            """,
+                company.id,
+            )
+        )
+        rows = self.env.cr.fetchall()
+        if not rows:
+            return 0
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        self.env["mail.activity"]._ka_create_for_partners(
+            [
+                (
+                    pid,
+                    uid,
+                    todo.id,
+                    today,
+                    self.env._(
+                        "Overdue instalment of %(order)s (due %(date)s): %(amount)s "
+                        "to collect",
+                        order=order,
+                        date=date,
+                        amount=residual,
+                    ),
+                )
+                for _iid, pid, uid, order, date, residual in rows
+            ]
+        )
+        self.env.cr.execute(
+            SQL(
+                "UPDATE key_account_instalment SET overdue_notified_date = %s "
+                "WHERE id = ANY(%s)",
+                today,
+                [row[0] for row in rows],
+            )
+        )
+        self.invalidate_model(["overdue_notified_date"])
+        return len(rows)

@@ -1,0 +1,2 @@
+from . import test_approval
+from . import test_approval_http
