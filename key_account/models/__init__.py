@@ -16,3 +16,6 @@ from . import mail_activity
 from . import key_account_cn_format
 from . import res_currency
 from . import ir_qweb
+from . import key_account_cn_holiday_year
+from . import key_account_cn_holiday
+from . import resource_calendar

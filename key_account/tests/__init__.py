@@ -13,3 +13,4 @@ from . import test_properties
 from . import test_cron_resume
 from . import test_cn_format
 from . import test_vocabulary
+from . import test_cn_calendar
