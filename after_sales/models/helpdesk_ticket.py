@@ -127,6 +127,12 @@ class HelpdeskTicket(models.Model):
         compute="_compute_as_sla_deadline",
         help="Hours left until the next deadline; negative when overdue.",
     )
+    as_sla_paused = fields.Boolean(
+        string="Paused for the Holiday",
+        compute="_compute_as_sla_deadline",
+        help="Today is a statutory holiday of the ticket's working calendar: "
+        "the SLA clock stands still until the next working day.",
+    )
 
     @api.depends(
         "as_response_deadline",
@@ -136,6 +142,8 @@ class HelpdeskTicket(models.Model):
     )
     def _compute_as_sla_deadline(self):
         now = fields.Datetime.now()
+        Year = self.env["key_account.cn.holiday.year"]
+        today_holiday = {}  # company -> today is a statutory holiday
         for ticket in self:
             if ticket.stage_id.closed:
                 deadline = False
@@ -147,6 +155,16 @@ class HelpdeskTicket(models.Model):
             ticket.as_sla_remaining_hours = (
                 (deadline - now).total_seconds() / 3600 if deadline else 0.0
             )
+            paused = False
+            if deadline and deadline > now:
+                company = ticket.company_id or self.env.company
+                if company not in today_holiday:
+                    today = company._ka_today()
+                    today_holiday[company] = today in Year._ka_year_days(today.year)[0]
+                paused = today_holiday[company] and bool(
+                    ticket._as_sla_calendar().ka_cn_holidays
+                )
+            ticket.as_sla_paused = paused
 
     @api.depends("as_repair_ids.state")
     def _compute_as_repair_count(self):
@@ -346,28 +364,115 @@ class HelpdeskTicket(models.Model):
             categ.as_resolution_hours or grade.ticket_resolution_hours,
         )
 
-    def _as_plan_sla(self, start):
+    def _as_sla_calendar(self):
+        self.ensure_one()
+        if self.team_id:
+            return self.team_id._as_calendar()
+        return self.company_id.resource_calendar_id
+
+    def _as_sla_plan_values(self, starts):
+        """{ticket id: SLA vals} of the tickets counted from ``starts`` ({ticket
+        id: naive UTC start}): working hours on the ticket's calendar (its
+        team's, else its company's; plain hours without one), the Chinese
+        holidays and make-up days included. One interval computation per
+        calendar for the whole batch (resource.calendar._ka_plan_hours_batch)."""
+        plans = {}  # ticket id -> [(field, start, hours)]
+        by_calendar = {}
         for ticket in self:
+            start = starts[ticket.id]
             response, resolution = ticket._as_sla_hours()
-            calendar = (
-                ticket.team_id._as_calendar()
-                if ticket.team_id
-                else ticket.company_id.resource_calendar_id
-            )
-            vals = {"as_sla_start": start}
+            calendar = ticket._as_sla_calendar()
+            rows = []
             for hours, deadline, warn in (
                 (response, "as_response_deadline", "as_response_warn_date"),
                 (resolution, "as_resolution_deadline", "as_resolution_warn_date"),
             ):
-                if not hours:
-                    continue
-                if calendar:
-                    vals[deadline] = calendar.plan_hours(hours, start)
-                    vals[warn] = calendar.plan_hours(hours * NEAR_BREACH_RATIO, start)
-                else:
-                    vals[deadline] = start + timedelta(hours=hours)
-                    vals[warn] = start + timedelta(hours=hours * NEAR_BREACH_RATIO)
-            ticket.sudo().write(vals)
+                if hours:
+                    rows += [(deadline, hours), (warn, hours * NEAR_BREACH_RATIO)]
+            plans[ticket.id] = rows
+            by_calendar.setdefault(calendar, []).extend(
+                (ticket.id, field, start, hours) for field, hours in rows
+            )
+        values = {ticket.id: {"as_sla_start": starts[ticket.id]} for ticket in self}
+        for calendar, requests in by_calendar.items():
+            if calendar:
+                planned = calendar._ka_plan_hours_batch(
+                    [(start, hours) for _id, _field, start, hours in requests]
+                )
+            else:
+                planned = [
+                    start + timedelta(hours=hours)
+                    for _id, _field, start, hours in requests
+                ]
+            for (ticket_id, field, _start, _hours), moment in zip(
+                requests, planned, strict=True
+            ):
+                values[ticket_id][field] = moment
+        return values
+
+    def _as_plan_sla(self, start):
+        values = self._as_sla_plan_values(dict.fromkeys(self.ids, start))
+        for ticket in self:
+            ticket.sudo().write(values[ticket.id])
+
+    def _as_replan_sla(self):
+        """Count the SLA deadlines of the open tickets among ``self`` again
+        from their start (the holiday calendar changed). Set-wise: one read,
+        one planning per calendar, one UPDATE; the flags already raised
+        (warned, breached) stay. Returns the number of tickets re-planned."""
+        tickets = self.filtered(lambda t: t.as_sla_start and not t.stage_id.closed)
+        if not tickets:
+            return 0
+        values = tickets._as_sla_plan_values(
+            {ticket.id: ticket.as_sla_start for ticket in tickets}
+        )
+        columns = (
+            "as_response_deadline",
+            "as_response_warn_date",
+            "as_resolution_deadline",
+            "as_resolution_warn_date",
+        )
+        ids = list(values)
+        arrays = [[values[i].get(col) or None for i in ids] for col in columns]
+        self.env.flush_all()
+        # the columns of our own figures, one statement for the batch; a
+        # ticket without hours for a target keeps its value (COALESCE)
+        self.env.cr.execute(
+            SQL(
+                """UPDATE helpdesk_ticket t
+                  SET as_response_deadline = COALESCE(v.rd, t.as_response_deadline),
+                      as_response_warn_date = COALESCE(v.rw, t.as_response_warn_date),
+                      as_resolution_deadline
+                          = COALESCE(v.sd, t.as_resolution_deadline),
+                      as_resolution_warn_date
+                          = COALESCE(v.sw, t.as_resolution_warn_date)
+                     FROM unnest(%s::int[], %s::timestamp[], %s::timestamp[],
+                                 %s::timestamp[], %s::timestamp[])
+                          AS v(id, rd, rw, sd, sw)
+                    WHERE t.id = v.id""",
+                ids,
+                *arrays,
+            )
+        )
+        tickets.invalidate_recordset(list(columns))
+        return len(ids)
+
+    @api.model
+    def _as_replan_open_sla(self, date_from=None):
+        """Re-plan the open tickets whose deadlines may fall on or after
+        ``date_from`` (all open tickets without it)."""
+        domain = [("stage_id.closed", "=", False), ("as_sla_start", "!=", False)]
+        if date_from:
+            domain += [
+                "|",
+                ("as_resolution_deadline", ">=", date_from),
+                ("as_response_deadline", ">=", date_from),
+            ]
+        tickets = self.sudo().search_fetch(
+            domain,
+            ["as_sla_start", "stage_id", "team_id", "category_id", "as_grade_id"],
+        )
+        return tickets._as_replan_sla()
 
     def _as_track_sla_events(self):
         """First response: the ticket leaves an unattended (new) stage.
@@ -489,8 +594,10 @@ class HelpdeskTicket(models.Model):
             ("response", False): self.env._("First response due soon"),
             ("resolution", False): self.env._("Resolution due soon"),
         }
+        # due on the company's business day, the next working day on a
+        # holiday or weekend (nobody acts before)
         days = {
-            company: company._ka_today()
+            company: company._ka_add_working_days(company._ka_today(), 0)
             for company in tickets.company_id | self.env.company
         }
         for ticket in tickets:

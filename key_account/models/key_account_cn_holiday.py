@@ -58,17 +58,17 @@ class KeyAccountCnHoliday(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         days = super().create(vals_list)
-        days.year_id._ka_changed()
+        days.year_id._ka_changed(days.year_id.mapped("year"))
         return days
 
     def write(self, vals):
         years = self.year_id
         res = super().write(vals)
-        (years | self.year_id)._ka_changed()
+        (years | self.year_id)._ka_changed((years | self.year_id).mapped("year"))
         return res
 
     def unlink(self):
-        years = self.year_id
+        years = self.year_id.mapped("year")
         res = super().unlink()
-        years.exists()._ka_changed()
+        self.env["key_account.cn.holiday.year"]._ka_changed(years)
         return res

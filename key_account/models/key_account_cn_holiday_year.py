@@ -75,18 +75,20 @@ class KeyAccountCnHolidayYear(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         years = super().create(vals_list)
-        years._ka_changed()
+        self._ka_changed(years.mapped("year"))
         return years
 
     def write(self, vals):
+        before = self.mapped("year")
         res = super().write(vals)
         if "year" in vals:
-            self._ka_changed()
+            self._ka_changed(before + self.mapped("year"))
         return res
 
     def unlink(self):
+        before = self.mapped("year")
         res = super().unlink()
-        self._ka_changed()
+        self._ka_changed(before)
         return res
 
     # ------------------------------------------------------------------
@@ -187,9 +189,11 @@ class KeyAccountCnHolidayYear(models.Model):
             flagged += 1
         return flagged
 
-    def _ka_changed(self):
-        """The holidays changed: drop the cached day sets. Addons extend it
-        with super() to re-plan what depends on working time (SLA deadlines)."""
+    @api.model
+    def _ka_changed(self, years):
+        """The holidays of ``years`` (year numbers) changed: drop the cached
+        day sets. Addons extend it with super() to re-plan what depends on
+        working time (after_sales: the SLA deadlines of open tickets)."""
         self.env.registry.clear_cache()
 
     # ------------------------------------------------------------------
