@@ -23,6 +23,12 @@ nothing), with ``NOW``/``TODAY`` fixed so that every run measures the same:
 
 ``after_sales_sla_escalation``
     ``helpdesk.ticket._cron_sla_escalate()``.
+``after_sales_sla_replan``
+    the SLA deadlines (first response and resolution, with their warnings)
+    of the 60,000 open tickets counted again on the team's working calendar
+    with the Chinese holidays (``helpdesk.ticket._as_replan_open_sla()``,
+    what a corrected holiday calendar triggers): the Dragon Boat Festival
+    (19-21 June 2026) falls in the tickets' days.
 ``after_sales_expiry_reminders``
     the ``authorization_expiry`` step of the nightly pipeline
     (``key_account.pipeline._run(codes=["authorization_expiry"])``).
@@ -329,6 +335,37 @@ def bench_after_sales_sla_escalation(env, emit):
         escalations_run1=figures.pop("run1_created"),
         escalations_run2=figures.pop("run2_created"),
         **figures,
+        generate_seconds=generate_seconds,
+    )
+    env.cr.rollback()
+
+
+def bench_after_sales_sla_replan(env, emit):
+    generate_seconds = _ensure_data(env)
+    team = _team(env)
+    calendar = team._as_calendar()
+    calendar.ka_cn_holidays = True
+    env.flush_all()
+    Ticket = env["helpdesk.ticket"]
+    with _frozen():
+        env.invalidate_all()
+        with _measure() as m:
+            replanned = Ticket._as_replan_open_sla()
+            env.flush_all()
+    env.cr.execute(
+        "SELECT COUNT(*) FROM helpdesk_ticket WHERE number LIKE %s AND"
+        " closed_date IS NULL AND as_resolution_deadline"
+        " != as_sla_start + interval '72 hours'",
+        (TICKET_PREFIX + "%",),
+    )
+    moved = env.cr.fetchone()[0]
+    emit(
+        case="after_sales_sla_replan",
+        open_tickets=replanned,
+        deadlines_moved=moved,
+        calendar=calendar.name,
+        seconds=m.seconds,
+        queries=m.queries,
         generate_seconds=generate_seconds,
     )
     env.cr.rollback()
