@@ -370,62 +370,97 @@ class HelpdeskTicket(models.Model):
             return self.team_id._as_calendar()
         return self.company_id.resource_calendar_id
 
-    def _as_sla_plan_values(self, starts):
-        """{ticket id: SLA vals} of the tickets counted from ``starts`` ({ticket
-        id: naive UTC start}): working hours on the ticket's calendar (its
-        team's, else its company's; plain hours without one), the Chinese
-        holidays and make-up days included. One interval computation per
-        calendar for the whole batch (resource.calendar._ka_plan_hours_batch)."""
-        plans = {}  # ticket id -> [(field, start, hours)]
-        by_calendar = {}
-        for ticket in self:
-            start = starts[ticket.id]
-            response, resolution = ticket._as_sla_hours()
-            calendar = ticket._as_sla_calendar()
-            rows = []
+    def _as_sla_rows(self, open_only=False):
+        """[(id, sla start, team, company, category, grade)] of the tickets,
+        read in one query (the batch may hold every open ticket)."""
+        self.flush_recordset(
+            ["as_sla_start", "team_id", "company_id", "category_id", "as_grade_id"]
+        )
+        self.env.cr.execute(
+            SQL(
+                """SELECT t.id, t.as_sla_start, t.team_id, t.company_id,
+                          t.category_id, t.as_grade_id
+                     FROM helpdesk_ticket t
+                     LEFT JOIN helpdesk_ticket_stage s ON s.id = t.stage_id
+                    WHERE t.id = ANY(%s) %s""",
+                self.ids,
+                SQL("AND t.as_sla_start IS NOT NULL AND NOT COALESCE(s.closed, FALSE)")
+                if open_only
+                else SQL(),
+            )
+        )
+        return self.env.cr.fetchall()
+
+    def _as_sla_plan_values(self, rows, start=None):
+        """{ticket id: SLA vals} of the tickets of ``rows`` (see _as_sla_rows),
+        counted from ``start`` or from each ticket's SLA start: working hours
+        on the ticket's calendar (its team's, else its company's; plain hours
+        without one), the Chinese holidays and make-up days included. The
+        hours come from the category, else the grade, once per pair; one
+        interval computation per calendar for the whole batch
+        (resource.calendar._ka_plan_hours_batch)."""
+        hours_of, calendar_of = {}, {}
+        Category = self.env["helpdesk.ticket.category"].sudo()
+        Grade = self.env["key_account.grade"].sudo()
+        Team = self.env["helpdesk.ticket.team"].sudo()
+        Company = self.env["res.company"].sudo()
+        by_calendar, values = {}, {}
+        for ticket_id, sla_start, team_id, company_id, categ_id, grade_id in rows:
+            begin = start or sla_start
+            values[ticket_id] = {"as_sla_start": begin}
+            key = (categ_id, grade_id)
+            if key not in hours_of:
+                categ, grade = Category.browse(categ_id), Grade.browse(grade_id)
+                hours_of[key] = (
+                    categ.as_response_hours or grade.ticket_response_hours,
+                    categ.as_resolution_hours or grade.ticket_resolution_hours,
+                )
+            response, resolution = hours_of[key]
+            key = (team_id, company_id)
+            if key not in calendar_of:
+                calendar_of[key] = (
+                    Team.browse(team_id)._as_calendar()
+                    if team_id
+                    else Company.browse(company_id).resource_calendar_id
+                )
+            requests = by_calendar.setdefault(calendar_of[key], [])
             for hours, deadline, warn in (
                 (response, "as_response_deadline", "as_response_warn_date"),
                 (resolution, "as_resolution_deadline", "as_resolution_warn_date"),
             ):
                 if hours:
-                    rows += [(deadline, hours), (warn, hours * NEAR_BREACH_RATIO)]
-            plans[ticket.id] = rows
-            by_calendar.setdefault(calendar, []).extend(
-                (ticket.id, field, start, hours) for field, hours in rows
-            )
-        values = {ticket.id: {"as_sla_start": starts[ticket.id]} for ticket in self}
+                    requests.append((ticket_id, deadline, begin, hours))
+                    requests.append((ticket_id, warn, begin, hours * NEAR_BREACH_RATIO))
         for calendar, requests in by_calendar.items():
             if calendar:
                 planned = calendar._ka_plan_hours_batch(
-                    [(start, hours) for _id, _field, start, hours in requests]
+                    [(begin, hours) for _id, _field, begin, hours in requests]
                 )
             else:
                 planned = [
-                    start + timedelta(hours=hours)
-                    for _id, _field, start, hours in requests
+                    begin + timedelta(hours=hours)
+                    for _id, _field, begin, hours in requests
                 ]
-            for (ticket_id, field, _start, _hours), moment in zip(
+            for (ticket_id, field, _begin, _hours), moment in zip(
                 requests, planned, strict=True
             ):
                 values[ticket_id][field] = moment
         return values
 
     def _as_plan_sla(self, start):
-        values = self._as_sla_plan_values(dict.fromkeys(self.ids, start))
+        values = self._as_sla_plan_values(self._as_sla_rows(), start)
         for ticket in self:
             ticket.sudo().write(values[ticket.id])
 
     def _as_replan_sla(self):
         """Count the SLA deadlines of the open tickets among ``self`` again
         from their start (the holiday calendar changed). Set-wise: one read,
-        one planning per calendar, one UPDATE; the flags already raised
-        (warned, breached) stay. Returns the number of tickets re-planned."""
-        tickets = self.filtered(lambda t: t.as_sla_start and not t.stage_id.closed)
-        if not tickets:
+        one planning per calendar, one UPDATE of the tickets whose deadlines
+        move; the flags already raised (warned, breached) stay. Returns the
+        number of tickets re-planned."""
+        values = self._as_sla_plan_values(self._as_sla_rows(open_only=True))
+        if not values:
             return 0
-        values = tickets._as_sla_plan_values(
-            {ticket.id: ticket.as_sla_start for ticket in tickets}
-        )
         columns = (
             "as_response_deadline",
             "as_response_warn_date",
@@ -449,12 +484,20 @@ class HelpdeskTicket(models.Model):
                      FROM unnest(%s::int[], %s::timestamp[], %s::timestamp[],
                                  %s::timestamp[], %s::timestamp[])
                           AS v(id, rd, rw, sd, sw)
-                    WHERE t.id = v.id""",
+                    WHERE t.id = v.id
+                      AND (v.rd != t.as_response_deadline
+                           OR v.rw != t.as_response_warn_date
+                           OR v.sd != t.as_resolution_deadline
+                           OR v.sw != t.as_resolution_warn_date
+                           OR (v.rd IS NOT NULL
+                               AND t.as_response_deadline IS NULL)
+                           OR (v.sd IS NOT NULL
+                               AND t.as_resolution_deadline IS NULL))""",
                 ids,
                 *arrays,
             )
         )
-        tickets.invalidate_recordset(list(columns))
+        self.browse(ids).invalidate_recordset(list(columns))
         return len(ids)
 
     @api.model
@@ -468,11 +511,7 @@ class HelpdeskTicket(models.Model):
                 ("as_resolution_deadline", ">=", date_from),
                 ("as_response_deadline", ">=", date_from),
             ]
-        tickets = self.sudo().search_fetch(
-            domain,
-            ["as_sla_start", "stage_id", "team_id", "category_id", "as_grade_id"],
-        )
-        return tickets._as_replan_sla()
+        return self.sudo().search(domain)._as_replan_sla()
 
     def _as_track_sla_events(self):
         """First response: the ticket leaves an unattended (new) stage.

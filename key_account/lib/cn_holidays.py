@@ -82,7 +82,7 @@ class WorkTimeline:
 
     def plan(self, start, hours):
         """The moment at which ``hours`` (> 0) of work have passed after
-        ``start``; None when the intervals end before."""
+        ``start``, to the second; None when the intervals end before."""
         i = bisect.bisect_right(self.stops, start)
         if i >= len(self.starts):
             return None
@@ -94,4 +94,5 @@ class WorkTimeline:
         if j >= len(self.starts):
             return None
         j = max(j, i)
-        return self.starts[j] + datetime.timedelta(hours=target - self.before[j])
+        seconds = round((target - self.before[j]) * 3600)
+        return self.starts[j] + datetime.timedelta(seconds=seconds)

@@ -163,8 +163,8 @@ class ResourceCalendar(models.Model):
         """``plan_hours(hours, start)`` for many ``(start, hours)`` pairs
         (naive UTC start, hours > 0) at once: one interval computation over
         the span of the starts, then one bisection per pair. Returns the
-        deadlines (naive UTC) in the order of ``requests``; the same moments
-        as ``plan_hours`` (compute_leaves=False) gives one by one."""
+        deadlines (naive UTC, to the second) in the order of ``requests``;
+        the moments ``plan_hours`` (compute_leaves=False) gives one by one."""
         self.ensure_one()
         if not requests:
             return []
