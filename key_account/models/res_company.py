@@ -135,3 +135,13 @@ class ResCompany(models.Model):
         if working:
             return self._ka_add_working_days(day, n)
         return day + timedelta(days=n)
+
+    @api.model
+    def _ka_working_days_param(self, key, default=True):
+        """Whether the timer set by the system parameter ``key`` counts in
+        working days ("1", the default: a person acts on it) or in calendar
+        days ("0")."""
+        value = self.env["ir.config_parameter"].sudo().get_param(key)
+        if value in (None, False, ""):
+            return default
+        return str(value).strip().lower() not in ("0", "false", "no")

@@ -12,3 +12,4 @@ from . import test_reminders
 from . import test_visit_report
 from . import test_cron_resume
 from . import test_rpc_access
+from . import test_cn_calendar_timers
