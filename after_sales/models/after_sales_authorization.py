@@ -446,7 +446,7 @@ class AfterSalesAuthorization(models.Model):
         """The nightly step of ``company`` for its business day ``today``:
         mark its expired keys, remind the account managers N days before
         expiry (``after_sales.expiry_reminder_days``, working days unless
-        ``after_sales.expiry_reminder_working_days`` is 0) and, when
+        ``after_sales.expiry_reminder_calendar_days`` is 0) and, when
         ``after_sales.expiry_notice_customer`` is set, e-mail the customers.
 
         Set-wise and idempotent: two searches, one write each, the activities
@@ -468,7 +468,7 @@ class AfterSalesAuthorization(models.Model):
         horizon = company._ka_shift_days(
             today,
             days,
-            company._ka_working_days_param("after_sales.expiry_reminder_working_days"),
+            company._ka_working_days_param("after_sales.expiry_reminder_calendar_days"),
         )
         to_remind = Authorization.search(
             mine

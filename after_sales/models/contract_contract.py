@@ -176,7 +176,7 @@ class ContractContract(models.Model):
             today,
             days,
             company._ka_working_days_param(
-                "after_sales.contract_reminder_working_days"
+                "after_sales.contract_reminder_calendar_days"
             ),
         )
         contracts = self.sudo().search(

@@ -137,11 +137,12 @@ class ResCompany(models.Model):
         return day + timedelta(days=n)
 
     @api.model
-    def _ka_working_days_param(self, key, default=True):
-        """Whether the timer set by the system parameter ``key`` counts in
-        working days ("1", the default: a person acts on it) or in calendar
-        days ("0")."""
+    def _ka_working_days_param(self, key):
+        """Whether a timer counts in working days: yes (the default: a person
+        acts on it) unless its system parameter ``key`` (named
+        ``<addon>.<timer>_calendar_days``, what a Boolean settings field with
+        ``config_parameter`` writes) is set to a true value ("True", "1")."""
         value = self.env["ir.config_parameter"].sudo().get_param(key)
         if value in (None, False, ""):
-            return default
-        return str(value).strip().lower() not in ("0", "false", "no")
+            return True
+        return str(value).strip().lower() in ("0", "false", "no")

@@ -25,6 +25,7 @@ class ResConfigSettings(models.TransientModel):
     )
     sf_followup_period_calendar_days = fields.Boolean(
         string="Follow-up Period in Calendar Days",
+        config_parameter="sales_followup.followup_period_calendar_days",
         help="Count the follow-up period in calendar days instead of working days "
         "(statutory holidays and weekends skipped, make-up days counted).",
     )
@@ -34,17 +35,3 @@ class ResConfigSettings(models.TransientModel):
         help="With each birthday reminder, queue a birthday greeting e-mail for the "
         "day to the contact, when it has an e-mail address.",
     )
-
-    def get_values(self):
-        res = super().get_values()
-        res["sf_followup_period_calendar_days"] = not self.env[
-            "res.company"
-        ]._ka_working_days_param("sales_followup.followup_period_working_days")
-        return res
-
-    def set_values(self):
-        super().set_values()
-        self.env["ir.config_parameter"].sudo().set_param(
-            "sales_followup.followup_period_working_days",
-            "0" if self.sf_followup_period_calendar_days else "1",
-        )

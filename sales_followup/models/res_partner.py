@@ -7,7 +7,7 @@ from odoo.tools import SQL
 _logger = logging.getLogger(__name__)
 
 PARAM_PERIOD = "sales_followup.followup_period_days"
-PARAM_PERIOD_WORKING = "sales_followup.followup_period_working_days"
+PARAM_PERIOD_CALENDAR = "sales_followup.followup_period_calendar_days"
 DEFAULT_PERIOD_DAYS = 30
 # set by the nightly follow-up policy check (with SQL), never by hand: refused
 # to users' writes by key_account through _ka_system_fields()
@@ -118,7 +118,7 @@ class ResPartner(models.Model):
         measure = self.env["key_account.measure"]
         period = self._sf_followup_period()
         # working days (default) or calendar days
-        working = company._ka_working_days_param(PARAM_PERIOD_WORKING)
+        working = company._ka_working_days_param(PARAM_PERIOD_CALENDAR)
         since = company._ka_shift_days(today, -period, working)
         self.env.flush_all()
         self.env.cr.execute(

@@ -1,5 +1,7 @@
 from datetime import date, datetime
 
+from freezegun import freeze_time
+
 from odoo.tests import tagged
 
 from .common import SalesFollowupCommon
@@ -74,7 +76,57 @@ class TestCnCalendarTimers(SalesFollowupCommon):
         self.assertIn("working days", reminder.summary)
         # in calendar days the call of 28 September is too old
         self.env["ir.config_parameter"].set_param(
-            "sales_followup.followup_period_working_days", "0"
+            "sales_followup.followup_period_calendar_days", "True"
         )
         self._policy(friday)
         self.assertTrue(self.customer_a.sf_followup_overdue)
+
+
+@tagged("post_install", "-at_install")
+class TestCnCalendarCounts(SalesFollowupCommon):
+    def test_kpi_working_days(self):
+        target = self.env["sales_followup.kpi.target"].create(
+            {
+                "user_id": self.sales_a.id,
+                "period_type": "month",
+                "period_start": date(2026, 10, 15),
+            }
+        )
+        # October 2026: 22 weekdays, less 1, 2, 5, 6 and 7 October (National
+        # Day), plus the make-up Saturday 10 October
+        self.assertEqual(target.working_days, 18)
+        with freeze_time("2026-10-12 04:00:00"):  # Monday 12 October, Beijing
+            target.invalidate_recordset(["working_days_elapsed", "time_progress"])
+            # 8, 9, 10 and 12 October
+            self.assertEqual(target.working_days_elapsed, 4)
+            self.assertAlmostEqual(target.time_progress, 100 * 4 / 18)
+
+    def test_activity_reminders_in_working_days(self):
+        Activity = self.env["mail.activity"]
+        phone = self.env.ref("sales_followup.mail_activity_type_phone")
+        phone.sf_reminder_days = 1
+        Activity.search([("date_deadline", ">=", date(2026, 9, 30))]).unlink()
+        activity = Activity.create(
+            {
+                "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+                "res_id": self.customer_a.id,
+                "activity_type_id": phone.id,
+                "user_id": self.sales_a.id,
+                "date_deadline": date(2026, 10, 8),
+                "summary": "节后回访",
+            }
+        )
+        # calendar days: 1 day before 8 October is 7 October, a holiday
+        self.env["ir.config_parameter"].set_param(
+            "sales_followup.activity_reminder_calendar_days", "True"
+        )
+        Activity._run_sf_activity_reminders(self.company, date(2026, 9, 30))
+        self.assertFalse(activity.sf_reminded)
+        # working days: the last working day before it, 30 September
+        self.env["ir.config_parameter"].set_param(
+            "sales_followup.activity_reminder_calendar_days", "False"
+        )
+        self.assertEqual(
+            Activity._run_sf_activity_reminders(self.company, date(2026, 9, 30)), 1
+        )
+        self.assertTrue(activity.sf_reminded)

@@ -17,7 +17,7 @@ class TestFollowupPolicy(SalesFollowupCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.env["ir.config_parameter"].set_param(
-            "sales_followup.followup_period_working_days", "0"
+            "sales_followup.followup_period_calendar_days", "True"
         )
 
     def _policy(self, today):
