@@ -130,3 +130,12 @@ class TestCnCalendarCounts(SalesFollowupCommon):
             Activity._run_sf_activity_reminders(self.company, date(2026, 9, 30)), 1
         )
         self.assertTrue(activity.sf_reminded)
+
+    def test_visit_calendar_greys_the_holidays(self):
+        Plan = self.env["sales_followup.visit.plan"].with_user(self.sales_a)
+        days = Plan.get_unusual_days("2026-09-28", "2026-10-11")
+        self.assertTrue(days["2026-10-01"])  # National Day
+        self.assertTrue(days["2026-10-04"])  # Sunday
+        self.assertFalse(days["2026-10-09"])
+        self.assertFalse(days["2026-10-10"])  # make-up Saturday
+        self.assertFalse(days["2026-09-30"])
