@@ -25,7 +25,6 @@ class KeyAccountCnHoliday(models.Model):
 
     year_id = fields.Many2one(
         "key_account.cn.holiday.year",
-        string="Year",
         required=True,
         ondelete="cascade",
         index=True,

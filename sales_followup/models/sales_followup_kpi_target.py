@@ -96,7 +96,6 @@ class SalesFollowupKpiTarget(models.Model):
         "holidays skipped, make-up working days (调休) counted.",
     )
     working_days_elapsed = fields.Integer(
-        string="Working Days Elapsed",
         compute="_compute_working_days",
         help="Working days of the period up to the company's business day.",
     )
