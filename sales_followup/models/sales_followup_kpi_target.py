@@ -195,7 +195,6 @@ class SalesFollowupKpiTarget(models.Model):
         for target in self:
             target.team_id = target.user_id.sale_team_id
 
-    @api.depends("period_type", "period_start")
     @api.depends("date_from", "date_to", "company_id")
     def _compute_working_days(self):
         for target in self:
@@ -216,6 +215,7 @@ class SalesFollowupKpiTarget(models.Model):
             target.working_days_elapsed = elapsed
             target.time_progress = 100.0 * elapsed / total if total else 0.0
 
+    @api.depends("period_type", "period_start")
     def _compute_dates(self):
         for target in self:
             if target.period_start:
