@@ -3,6 +3,7 @@ from . import key_account_grade
 from . import key_account_grade_rule
 from . import key_account_grade_history
 from . import res_partner
+from . import key_account_partner_figures
 from . import key_account_pool_log
 from . import key_account_pool
 from . import key_account_warning_rule

@@ -273,11 +273,11 @@ class KeyAccountPool(models.AbstractModel):
         self.env.cr.execute(
             SQL(
                 """
-            UPDATE res_partner p
+            UPDATE key_account_partner_figures p
                SET ka_last_followup_date = f.last_date
               FROM (SELECT e.partner_id AS pid, MAX(e.date) AS last_date
                       FROM %s e GROUP BY e.partner_id) f
-             WHERE p.id = f.pid
+             WHERE p.partner_id = f.pid
                AND p.ka_last_followup_date IS DISTINCT FROM f.last_date
             """,
                 self.env["key_account.measure"]._followup_events_sql(
@@ -285,7 +285,7 @@ class KeyAccountPool(models.AbstractModel):
                 ),
             )
         )
-        self.env["res.partner"].invalidate_model(["ka_last_followup_date"])
+        self.env["key_account.refresh"]._invalidate_figures(self.env.cr.rowcount)
 
     @api.model
     def _run_recycle(self, company, today):
@@ -309,15 +309,16 @@ class KeyAccountPool(models.AbstractModel):
                        LEAST(
                            CASE WHEN COALESCE(t.ka_pool_recycle_followup_days,
                                               %(fd)s) > 0
-                                THEN GREATEST(%(claimed)s, p.ka_last_followup_date)
+                                THEN GREATEST(%(claimed)s, fg.ka_last_followup_date)
                                      + COALESCE(t.ka_pool_recycle_followup_days, %(fd)s)
                            END,
                            CASE WHEN COALESCE(t.ka_pool_recycle_deal_days, %(dd)s) > 0
-                                THEN GREATEST(%(claimed)s, p.ka_last_order_date)
+                                THEN GREATEST(%(claimed)s, fg.ka_last_order_date)
                                      + COALESCE(t.ka_pool_recycle_deal_days, %(dd)s)
                            END
                        ) AS due
                   FROM res_partner p
+                  LEFT JOIN key_account_partner_figures fg ON fg.id = p.ka_figures_id
                   LEFT JOIN crm_team t ON t.id = p.team_id
                  WHERE %(customer)s AND p.user_id IS NOT NULL
             )

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 import numpy as np
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..lib import clv
@@ -12,8 +12,14 @@ _logger = logging.getLogger(__name__)
 
 # minimum number of repeat buyers before the CLV models are fitted
 CLV_MIN_REPEAT_CUSTOMERS = 20
-# customers the CLV models are fitted on (a random sample beyond it)
-CLV_FIT_SAMPLE = 20000
+# customers the CLV models are fitted on (a random sample beyond it): the
+# models have 4 and 3 parameters, which 10,000 customers estimate well
+CLV_FIT_SAMPLE = 10000
+# rows changed in the figures table after which its statistics are refreshed
+ANALYZE_ROWS = 5000
+# days between two fits of the CLV models; in between, only the customers who
+# bought since the fit are scored again, with the fitted parameters
+CLV_REFIT_DAYS = 7
 
 
 class KeyAccountRefresh(models.AbstractModel):
@@ -43,6 +49,7 @@ class KeyAccountRefresh(models.AbstractModel):
         converted at the order's rate), on its business day ``today``."""
         self.env.flush_all()
         measure = self.env["key_account.measure"]
+        self._ensure_figures(company)
         d12 = today - timedelta(days=365)
         d24 = today - timedelta(days=730)
         tz = company._ka_tz().zone
@@ -102,7 +109,7 @@ class KeyAccountRefresh(models.AbstractModel):
                   LEFT JOIN so ON so.pid = c.id
                   LEFT JOIN ar ON ar.pid = c.id
             )
-            UPDATE res_partner p
+            UPDATE key_account_partner_figures p
                SET ka_revenue_12m = n.rev12,
                    ka_revenue_prev_12m = n.rev_prev,
                    ka_revenue_change_pct = n.change_pct,
@@ -113,7 +120,7 @@ class KeyAccountRefresh(models.AbstractModel):
                    ka_receivable = n.receivable,
                    ka_overdue = n.overdue
               FROM new n
-             WHERE p.id = n.id
+             WHERE p.partner_id = n.id
                -- only the customers whose figures changed: no new row version
                -- (and index entries) for the others
                AND (p.ka_revenue_12m, p.ka_revenue_prev_12m, p.ka_revenue_change_pct,
@@ -139,8 +146,35 @@ class KeyAccountRefresh(models.AbstractModel):
         _logger.info("key_account: figures refreshed, %s customers changed", changed)
         if company.ka_figures_date != today:
             company.sudo().ka_figures_date = today
-        self.env["res.partner"].invalidate_model()
+        self._invalidate_figures(changed)
         return changed
+
+    @api.model
+    def _invalidate_figures(self, changed=0):
+        """After an UPDATE of the figures table: its cache and the
+        partners' related figures; after many changed rows, fresh planner
+        statistics (the first night fills columns PostgreSQL saw empty, and
+        the warnings' and pool's joins would be planned for 1 row)."""
+        if changed >= ANALYZE_ROWS:
+            self.env.cr.execute("ANALYZE key_account_partner_figures")
+        self.env["key_account.partner.figures"].invalidate_model()
+        partners = self.env["res.partner"]
+        partners.invalidate_model(list(partners._ka_figure_fields()))
+
+    @api.model
+    def _ensure_figures(self, company):
+        """Customers without their row of figures get one (partners created
+        before the module was installed, or by SQL): one query when none is
+        missing."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT p.id FROM res_partner p WHERE %s AND p.ka_figures_id IS NULL",
+                self.env["key_account.measure"]._customer_sql(company, "p"),
+            )
+        )
+        missing = [row[0] for row in self.env.cr.fetchall()]
+        if missing:
+            self.env["key_account.partner.figures"].sudo()._ensure_for(missing)
 
     # ------------------------------------------------------------------
     # RFM: quintile scores over the customers who bought in 24 months
@@ -173,7 +207,7 @@ class KeyAccountRefresh(models.AbstractModel):
                            AS m
                   FROM base
             )
-            UPDATE res_partner p
+            UPDATE key_account_partner_figures p
                SET ka_rfm_recency = s.r,
                    ka_rfm_frequency = s.f,
                    ka_rfm_monetary = s.m,
@@ -196,7 +230,7 @@ class KeyAccountRefresh(models.AbstractModel):
                     LEFT JOIN scored sc ON sc.pid = p2.id
                    WHERE %(customer2)s
               ) s
-             WHERE p.id = s.pid
+             WHERE p.partner_id = s.pid
                AND (p.ka_rfm_recency IS DISTINCT FROM s.r
                     OR p.ka_rfm_frequency IS DISTINCT FROM s.f
                     OR p.ka_rfm_monetary IS DISTINCT FROM s.m)
@@ -210,16 +244,17 @@ class KeyAccountRefresh(models.AbstractModel):
             )
         )
         changed = self.env.cr.rowcount
-        self.env["res.partner"].invalidate_model()
+        self._invalidate_figures(changed)
         return changed
 
     # ------------------------------------------------------------------
     # CLV: BG/NBD + Gamma-Gamma fitted on the whole customer base
     # ------------------------------------------------------------------
     @api.model
-    def _clv_summary(self, company, today):
+    def _clv_summary(self, company, today, since=None):
         """Per customer: repeat purchase days, recency and age in weeks, and the
-        average value of the repeat purchase days (as in Fader-Hardie)."""
+        average value of the repeat purchase days (as in Fader-Hardie); with
+        ``since``, only of the customers who bought after that day."""
         self.env.cr.execute(
             SQL(
                 """
@@ -240,8 +275,10 @@ class KeyAccountRefresh(models.AbstractModel):
                    COALESCE(AVG(amount) FILTER (WHERE rn > 1), 0) AS monetary
               FROM days
              GROUP BY pid
+            HAVING %(since)s::date IS NULL OR MAX(d) >= %(since)s::date
             """,
                 today=today,
+                since=since,
                 revenue=self.env["key_account.measure"]._revenue_lines_sql(
                     company, None, today
                 ),
@@ -262,36 +299,40 @@ class KeyAccountRefresh(models.AbstractModel):
 
     @api.model
     def _refresh_clv(self, company, today):
-        summary = self._clv_summary(company, today)
+        """BG/NBD and Gamma-Gamma, fitted once a week (``CLV_REFIT_DAYS``) on
+        the customers of ``company``, and every customer scored; on the other
+        nights only the customers who bought since the fit are scored again,
+        with the fitted parameters: a night without purchases writes nothing."""
+        fitted = company.sudo().ka_clv_model or {}
+        fit_day = fitted.get("date") and fields.Date.to_date(fitted["date"])
+        refit = (
+            not fit_day
+            or today < fit_day
+            or (today - fit_day).days >= CLV_REFIT_DAYS
+            or "bg" not in fitted
+        )
+        summary = self._clv_summary(company, today, since=None if refit else fit_day)
         if summary is None:
             return 0
         ids, freq, rec, age, money = summary
         # a purchase on the day of the refresh has no age yet
         age = np.maximum(age, rec)
         repeat = (freq > 0) & (money > 0)
-        if repeat.sum() < CLV_MIN_REPEAT_CUSTOMERS:
-            _logger.info(
-                "key_account: %s repeat customers, too few to fit the CLV models",
-                int(repeat.sum()),
-            )
-            return 0
+        if refit:
+            models_ = self._fit_clv(freq, rec, age, money, repeat)
+            if models_ is None:
+                return 0
+            bg, gg = models_
+            company.sudo().ka_clv_model = {
+                "date": fields.Date.to_string(today),
+                "bg": bg,
+                "gg": gg,
+            }
+        else:
+            bg, gg = fitted["bg"], fitted["gg"]
         params = self.env["ir.config_parameter"].sudo()
         horizon_days = int(params.get_param("key_account.clv_horizon_days", 365))
         discount = float(params.get_param("key_account.clv_monthly_discount", 0.01))
-        # the models have 4 and 3 parameters: a random sample of the customer
-        # base estimates them as well as the whole base, in a fraction of the time
-        rng = np.random.default_rng(0)
-        fit = np.arange(len(ids))
-        if len(fit) > CLV_FIT_SAMPLE:
-            fit = np.sort(rng.choice(fit, CLV_FIT_SAMPLE, replace=False))
-        fit_repeat = fit[repeat[fit]]
-        try:
-            bg = clv.fit_bgnbd(freq[fit], rec[fit], age[fit])
-            gg = clv.fit_gamma_gamma(freq[fit_repeat], money[fit_repeat])
-        except clv.CLVInputError as error:
-            # grades and warnings still run; the CLV figures keep their values
-            _logger.warning("key_account: CLV models not fitted: %s", error)
-            return 0
         p_alive = clv.probability_alive(bg, freq, rec, age)
         expected = clv.expected_purchases(bg, horizon_days / 7.0, freq, rec, age)
         # customers without repeat purchases get the population's mean order value
@@ -308,13 +349,13 @@ class KeyAccountRefresh(models.AbstractModel):
         )
         self.env.cr.execute(
             """
-            UPDATE res_partner p
+            UPDATE key_account_partner_figures p
                SET ka_p_alive = v.p_alive,
                    ka_expected_purchases = v.expected,
                    ka_clv = v.clv
               FROM unnest(%s::int[], %s::float8[], %s::float8[], %s::float8[])
                    AS v(id, p_alive, expected, clv)
-             WHERE p.id = v.id
+             WHERE p.partner_id = v.id
                AND (p.ka_p_alive, p.ka_expected_purchases, p.ka_clv)
                    IS DISTINCT FROM (v.p_alive, v.expected, v.clv)
             """,
@@ -328,8 +369,34 @@ class KeyAccountRefresh(models.AbstractModel):
             ),
         )
         changed = self.env.cr.rowcount
-        self.env["res.partner"].invalidate_model()
+        self._invalidate_figures(changed)
         _logger.info(
             "key_account: CLV of %s customers (BG/NBD %s, GG %s)", len(ids), bg, gg
         )
         return changed
+
+    @api.model
+    def _fit_clv(self, freq, rec, age, money, repeat):
+        """The two models fitted on (a random sample of) the customers, or
+        None when the data cannot carry them (the CLV figures then keep their
+        values; grades and warnings still run)."""
+        if repeat.sum() < CLV_MIN_REPEAT_CUSTOMERS:
+            _logger.info(
+                "key_account: %s repeat customers, too few to fit the CLV models",
+                int(repeat.sum()),
+            )
+            return None
+        # a random sample of the customer base estimates the parameters as
+        # well as the whole base, in a fraction of the time
+        rng = np.random.default_rng(0)
+        fit = np.arange(len(freq))
+        if len(fit) > CLV_FIT_SAMPLE:
+            fit = np.sort(rng.choice(fit, CLV_FIT_SAMPLE, replace=False))
+        fit_repeat = fit[repeat[fit]]
+        try:
+            bg = clv.fit_bgnbd(freq[fit], rec[fit], age[fit])
+            gg = clv.fit_gamma_gamma(freq[fit_repeat], money[fit_repeat])
+        except clv.CLVInputError as error:
+            _logger.warning("key_account: CLV models not fitted: %s", error)
+            return None
+        return bg, gg

@@ -95,32 +95,36 @@ class KeyAccountWarningRule(models.Model):
         kind = self.warning_type
         if kind == "no_order":
             return SQL(
-                "SELECT p.id, %(today)s - p.ka_last_order_date FROM res_partner p "
-                "WHERE %(customers)s AND p.ka_last_order_date < %(limit)s",
+                "SELECT p.id, %(today)s - f.ka_last_order_date FROM res_partner p "
+                "JOIN key_account_partner_figures f ON f.id = p.ka_figures_id "
+                "WHERE %(customers)s AND f.ka_last_order_date < %(limit)s",
                 today=today,
                 customers=customers,
                 limit=today - timedelta(days=self.days),
             )
         if kind == "revenue_drop":
             return SQL(
-                "SELECT p.id, p.ka_revenue_change_pct FROM res_partner p "
-                "WHERE %(customers)s AND p.ka_revenue_prev_12m > 0 "
-                "AND p.ka_revenue_change_pct <= %(pct)s",
+                "SELECT p.id, f.ka_revenue_change_pct FROM res_partner p "
+                "JOIN key_account_partner_figures f ON f.id = p.ka_figures_id "
+                "WHERE %(customers)s AND f.ka_revenue_prev_12m > 0 "
+                "AND f.ka_revenue_change_pct <= %(pct)s",
                 customers=customers,
                 pct=-abs(self.threshold),
             )
         if kind == "p_alive":
             return SQL(
-                "SELECT p.id, p.ka_p_alive FROM res_partner p "
-                "WHERE %(customers)s AND p.ka_p_alive IS NOT NULL "
-                "AND p.ka_order_count > 0 AND p.ka_p_alive < %(p)s",
+                "SELECT p.id, f.ka_p_alive FROM res_partner p "
+                "JOIN key_account_partner_figures f ON f.id = p.ka_figures_id "
+                "WHERE %(customers)s AND f.ka_p_alive IS NOT NULL "
+                "AND f.ka_order_count > 0 AND f.ka_p_alive < %(p)s",
                 customers=customers,
                 p=self.threshold,
             )
         if kind == "overdue":
             return SQL(
-                "SELECT p.id, p.ka_overdue FROM res_partner p "
-                "WHERE %(customers)s AND p.ka_overdue > %(amount)s",
+                "SELECT p.id, f.ka_overdue FROM res_partner p "
+                "JOIN key_account_partner_figures f ON f.id = p.ka_figures_id "
+                "WHERE %(customers)s AND f.ka_overdue > %(amount)s",
                 customers=customers,
                 amount=self.threshold,
             )

@@ -28,6 +28,14 @@ class ResCompany(models.Model):
         "customer figures for.",
     )
 
+    ka_clv_model = fields.Json(
+        string="Key-Account CLV Model",
+        readonly=True,
+        copy=False,
+        help="The BG/NBD and Gamma-Gamma parameters of the last weekly fit of "
+        "the customer-lifetime-value models, and its day.",
+    )
+
     def _ka_tz(self):
         """The company's time zone: its address's, else China Standard Time."""
         self.ensure_one()

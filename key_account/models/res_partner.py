@@ -117,29 +117,46 @@ class ResPartner(models.Model):
         help="A locked grade is kept when grades are recomputed.",
     )
 
-    # --- value figures, written set-wise by key_account.refresh ---
+    # --- value figures: computed set-wise by the nightly pipeline into
+    # key_account.partner.figures (a narrow table); related, so they read,
+    # search, sort and group like stored fields ---
+    ka_figures_id = fields.Many2one(
+        "key_account.partner.figures",
+        string="Figures",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+    )
     ka_revenue_12m = fields.Monetary(
-        string="Revenue (12 Months)", currency_field="ka_currency_id", readonly=True
+        string="Revenue (12 Months)",
+        related="ka_figures_id.ka_revenue_12m",
+        currency_field="ka_currency_id",
     )
     ka_revenue_prev_12m = fields.Monetary(
         string="Revenue (Previous 12 Months)",
+        related="ka_figures_id.ka_revenue_prev_12m",
         currency_field="ka_currency_id",
-        readonly=True,
     )
     ka_revenue_change_pct = fields.Float(
         string="Revenue Change (%)",
-        readonly=True,
+        related="ka_figures_id.ka_revenue_change_pct",
         help="Revenue of the last 12 months against the 12 months before.",
     )
     ka_margin_12m = fields.Monetary(
         string="Gross Margin (12 Months)",
+        related="ka_figures_id.ka_margin_12m",
         currency_field="ka_currency_id",
-        readonly=True,
         help="Margin of the sales orders confirmed in the last 12 months.",
     )
-    ka_order_count = fields.Integer(string="Confirmed Orders", readonly=True)
-    ka_first_order_date = fields.Date(string="First Order", readonly=True)
-    ka_last_order_date = fields.Date(string="Last Order", readonly=True, index=True)
+    ka_order_count = fields.Integer(
+        string="Confirmed Orders", related="ka_figures_id.ka_order_count"
+    )
+    ka_first_order_date = fields.Date(
+        string="First Order", related="ka_figures_id.ka_first_order_date"
+    )
+    ka_last_order_date = fields.Date(
+        string="Last Order", related="ka_figures_id.ka_last_order_date"
+    )
     ka_days_since_order = fields.Integer(
         string="Days Since Last Order",
         compute="_compute_ka_days_since_order",
@@ -147,45 +164,43 @@ class ResPartner(models.Model):
         help="Days from the last confirmed order to the last refresh of the figures.",
     )
     ka_receivable = fields.Monetary(
-        string="Receivable", currency_field="ka_currency_id", readonly=True
+        string="Receivable",
+        related="ka_figures_id.ka_receivable",
+        currency_field="ka_currency_id",
     )
     ka_overdue = fields.Monetary(
-        string="Overdue", currency_field="ka_currency_id", readonly=True
+        string="Overdue",
+        related="ka_figures_id.ka_overdue",
+        currency_field="ka_currency_id",
     )
-    ka_rfm_recency = fields.Integer(string="R Score", readonly=True)
-    ka_rfm_frequency = fields.Integer(string="F Score", readonly=True)
-    ka_rfm_monetary = fields.Integer(string="M Score", readonly=True)
+    ka_rfm_recency = fields.Integer(
+        string="R Score", related="ka_figures_id.ka_rfm_recency"
+    )
+    ka_rfm_frequency = fields.Integer(
+        string="F Score", related="ka_figures_id.ka_rfm_frequency"
+    )
+    ka_rfm_monetary = fields.Integer(
+        string="M Score", related="ka_figures_id.ka_rfm_monetary"
+    )
     ka_rfm_segment = fields.Selection(
-        [
-            ("important_value", "Important Value"),
-            ("important_develop", "Important Development"),
-            ("important_keep", "Important Retention"),
-            ("important_retain", "Important Win-back"),
-            ("general_value", "General Value"),
-            ("general_develop", "General Development"),
-            ("general_keep", "General Retention"),
-            ("general_retain", "General Win-back"),
-        ],
-        string="RFM Segment",
-        readonly=True,
-        index=True,
+        string="RFM Segment", related="ka_figures_id.ka_rfm_segment"
     )
     ka_p_alive = fields.Float(
         string="Probability Alive",
-        readonly=True,
+        related="ka_figures_id.ka_p_alive",
         digits=(3, 3),
         help="BG/NBD probability that the customer still buys from us.",
     )
     ka_expected_purchases = fields.Float(
         string="Expected Purchases",
-        readonly=True,
+        related="ka_figures_id.ka_expected_purchases",
         digits=(6, 2),
         help="BG/NBD expected number of purchases in the CLV horizon.",
     )
     ka_clv = fields.Monetary(
         string="Customer Lifetime Value",
+        related="ka_figures_id.ka_clv",
         currency_field="ka_currency_id",
-        readonly=True,
         help="Discounted expected revenue over the CLV horizon "
         "(BG/NBD purchases x Gamma-Gamma order value).",
     )
@@ -241,7 +256,7 @@ class ResPartner(models.Model):
         string="Recycling Notice Sent", readonly=True, copy=False
     )
     ka_last_followup_date = fields.Date(
-        string="Last Follow-up", readonly=True, copy=False, index=True
+        string="Last Follow-up", related="ka_figures_id.ka_last_followup_date"
     )
     ka_pool_log_ids = fields.One2many(
         "key_account.pool.log", "partner_id", string="Pool History", readonly=True
@@ -646,6 +661,7 @@ class ResPartner(models.Model):
             "ka_p_alive",
             "ka_expected_purchases",
             "ka_clv",
+            "ka_figures_id",
             "ka_pinyin",
             "ka_name_key",
             "ka_phone_normalized",
@@ -730,8 +746,14 @@ class ResPartner(models.Model):
                 )
             if vals.get("ka_uscc"):
                 vals["ka_uscc"] = self._ka_normalize_uscc(vals["ka_uscc"])
+        names = self._ka_figure_fields()
+        figures = [{k: vals.pop(k) for k in names if k in vals} for vals in vals_list]
         partners = super().create(vals_list)
         partners._ka_assign_code()
+        partners._ka_ensure_figures()
+        for partner, values in zip(partners, figures, strict=True):
+            if values:
+                partner._ka_write_figures(values)
         return partners
 
     def write(self, vals):
@@ -746,9 +768,16 @@ class ResPartner(models.Model):
         old_grades = None
         if "ka_grade_id" in vals:
             old_grades = {p.id: p.ka_grade_id.id for p in self}
+        figures = {k: vals[k] for k in self._ka_figure_fields() if k in vals}
+        if figures:
+            # the figures are read-only related fields: what the superuser
+            # writes here (data, tests) goes to the partners' rows of figures
+            vals = {k: v for k, v in vals.items() if k not in figures}
+            self._ka_write_figures(figures)
         res = super().write(vals)
         if "is_company" in vals or "parent_id" in vals:
             self._ka_assign_code()
+            self._ka_ensure_figures()
         if old_grades is not None:
             # a grade set by hand: keep it in the grade history
             self.env["key_account.grade.history"].sudo()._record_bulk(
@@ -761,6 +790,30 @@ class ResPartner(models.Model):
                 chatter=False,
             )
         return res
+
+    @api.model
+    def _ka_figure_fields(self):
+        """The partner's fields that read key_account.partner.figures."""
+        return {
+            name
+            for name, field in self._fields.items()
+            if field.related and field.related.startswith("ka_figures_id.")
+        }
+
+    def _ka_ensure_figures(self, companies_only=True):
+        """Give these partners (their companies only, unless told otherwise)
+        their row of figures, set-wise."""
+        todo = self.filtered(
+            lambda p: not p.ka_figures_id and (p.is_company or not companies_only)
+        )
+        if todo:
+            self.env["key_account.partner.figures"].sudo()._ensure_for(todo.ids)
+
+    def _ka_write_figures(self, values):
+        """Write figures (fields of ``_ka_figure_fields``) to these partners'
+        rows of figures, created when missing."""
+        self._ka_ensure_figures(companies_only=False)
+        self.ka_figures_id.sudo().write(values)
 
     def _ka_assign_code(self):
         """Give every company customer a code from the sequence, once.

@@ -49,10 +49,12 @@ class KeyAccountParetoReport(models.Model):
         return SQL(
             """
             WITH base AS (
-                SELECT p.*, %(company)s AS figures_company_id
+                SELECT p.id, p.ka_grade_id, p.user_id, p.team_id,
+                       f.ka_revenue_12m, %(company)s AS figures_company_id
                   FROM res_partner p
+                  JOIN key_account_partner_figures f ON f.id = p.ka_figures_id
                  WHERE p.is_company AND p.active AND p.parent_id IS NULL
-                   AND p.ka_revenue_12m > 0
+                   AND f.ka_revenue_12m > 0
             ), ranked AS (
                 -- each company's customers among themselves, in its currency
                 SELECT p.id AS partner_id, p.ka_grade_id AS grade_id,

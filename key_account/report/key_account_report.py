@@ -50,7 +50,7 @@ class KeyAccountReport(models.Model):
             """
             SELECT ROW_NUMBER() OVER () AS id, x.*, p.ka_grade_id AS grade_id,
                    p.industry_id, p.state_id, p.user_id, p.team_id,
-                   p.ka_rfm_segment AS rfm_segment
+                   f.ka_rfm_segment AS rfm_segment
               FROM (
                 SELECT date_trunc('month', r.date)::date AS date,
                        r.partner_id AS partner_id,
@@ -72,6 +72,7 @@ class KeyAccountReport(models.Model):
                  GROUP BY 1, 2, 3, 4
               ) x
               JOIN res_partner p ON p.id = x.partner_id
+              LEFT JOIN key_account_partner_figures f ON f.id = p.ka_figures_id
             """,
             revenue=self.env["key_account.measure"]._revenue_lines_sql(
                 None, None, None

@@ -1,5 +1,6 @@
 from datetime import date, timedelta
 
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from .common import REFRESH, KeyAccountCommon
@@ -107,8 +108,95 @@ class TestClv(KeyAccountCommon):
         self.assertGreater(recent.ka_p_alive, lapsed.ka_p_alive)
         self.assertGreater(recent.ka_clv, lapsed.ka_clv)
 
+    def test_weekly_fit_and_new_buyers_in_between(self):
+        """The models are fitted once a week; a night in between scores again
+        only the customers who bought since the fit, with the fitted
+        parameters, and a night without purchases writes nothing."""
+        refresh = self.env["key_account.refresh"]
+        company = self.env.company
+        today = date(2026, 6, 30)
+        customers = self.env["res.partner"]
+        for i in range(40):
+            customer = self._ka_customer(
+                f"周拟合{i}有限公司", self.sales_a, self.team_east
+            )
+            customers |= customer
+            # as in the test above, one day earlier: nobody bought on the day
+            stop = 30 * (i % 8)
+            for k in range(1 + i % 5):
+                day = today - timedelta(days=1 + stop + k * (10 + i))
+                self._ka_invoice(customer, day, 1000 + 100 * (i % 7) + 10 * k)
+        self.assertTrue(refresh._refresh_clv(company, today))
+        fitted = company.ka_clv_model
+        self.assertEqual(fitted["date"], "2026-06-30")
+        self.assertEqual(set(fitted), {"date", "bg", "gg"})
+        before = {c.id: c.ka_clv for c in customers}
+        # the next night, nothing bought: no fit, nothing written
+        self.assertEqual(refresh._refresh_clv(company, today + timedelta(days=1)), 0)
+        self.assertEqual(company.ka_clv_model, fitted)
+        # two nights on, one customer bought: only that one is scored again
+        buyer = customers[5]
+        self._ka_invoice(buyer, today + timedelta(days=2), 5000)
+        self.assertEqual(refresh._refresh_clv(company, today + timedelta(days=2)), 1)
+        self.assertEqual(company.ka_clv_model, fitted)
+        self.assertEqual(
+            {c.id: c.ka_clv for c in customers - buyer},
+            {cid: value for cid, value in before.items() if cid != buyer.id},
+        )
+        # a week after the fit, the models are fitted again
+        refresh._refresh_clv(company, today + timedelta(days=7))
+        self.assertEqual(company.ka_clv_model["date"], "2026-07-07")
+
     def test_too_few_customers_does_not_fail(self):
         self._ka_invoice(self.customer_a, date.today(), 100)
         self.assertFalse(
             self.env["key_account.refresh"]._refresh_clv(self.env.company, date.today())
         )
+
+
+@tagged("post_install", "-at_install")
+class TestFiguresTable(KeyAccountCommon):
+    """The figures live in key_account.partner.figures, read through the
+    partner's related fields."""
+
+    def test_every_company_partner_has_its_row(self):
+        company = self.env["res.partner"].create(
+            {"name": "新建公司", "is_company": True}
+        )
+        contact = self.env["res.partner"].create({"name": "联系人"})
+        self.assertTrue(company.ka_figures_id)
+        self.assertEqual(company.ka_figures_id.partner_id, company)
+        self.assertFalse(contact.ka_figures_id)
+        # a company partner created later by SQL gets its row from the pipeline
+        self.env.cr.execute(
+            "UPDATE res_partner SET ka_figures_id = NULL WHERE id = %s", [company.id]
+        )
+        self.env.cr.execute(
+            "DELETE FROM key_account_partner_figures WHERE partner_id = %s",
+            [company.id],
+        )
+        company.invalidate_recordset()
+        self.env["key_account.refresh"]._refresh_figures(self.env.company, TODAY)
+        self.assertTrue(company.ka_figures_id)
+
+    def test_figures_search_sort_and_group_as_stored_fields(self):
+        a, b = self.customer_a, self.customer_b
+        a.ka_revenue_12m, b.ka_revenue_12m = 5000, 9000
+        self.assertEqual(a.ka_figures_id.ka_revenue_12m, 5000)
+        Partner = self.env["res.partner"].with_user(self.sales_a)
+        found = Partner.search(
+            [("ka_revenue_12m", ">=", 5000), ("id", "in", (a | b).ids)],
+            order="ka_revenue_12m desc",
+        )
+        # the salesperson sees only their own customer, and reads its figure
+        self.assertEqual(found, a)
+        self.assertEqual(found.ka_revenue_12m, 5000)
+        groups = self.env["res.partner"].read_group(
+            [("id", "in", (a | b).ids)], ["ka_revenue_12m:sum"], []
+        )
+        self.assertEqual(groups[0]["ka_revenue_12m"], 14000)
+
+    def test_users_cannot_read_the_table_directly(self):
+        figures = self.env["key_account.partner.figures"].with_user(self.sales_a)
+        with self.assertRaises(AccessError):
+            figures.search([])  # pylint: disable=no-search-all

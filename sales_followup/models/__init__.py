@@ -13,3 +13,4 @@ from . import mail_activity
 from . import ir_actions_report
 from . import key_account_pipeline
 from . import key_account_measure
+from . import key_account_partner_figures

@@ -35,16 +35,13 @@ class ResPartner(models.Model):
     )
     sf_followup_overdue = fields.Boolean(
         string="Follow-up Overdue",
-        readonly=True,
-        copy=False,
-        index=True,
+        related="ka_figures_id.sf_followup_overdue",
         help="Set by the nightly policy check: this key account had no done "
         "follow-up or visit within the follow-up period.",
     )
     sf_followup_notice_date = fields.Date(
         string="Follow-up Reminder Sent",
-        readonly=True,
-        copy=False,
+        related="ka_figures_id.sf_followup_notice_date",
         help="When the account manager was last reminded that the follow-up is "
         "overdue; reminded once per period.",
     )
@@ -127,8 +124,9 @@ class ResPartner(models.Model):
             WITH followed AS (
                 SELECT DISTINCT e.partner_id FROM %(events)s e
             )
-            SELECT p.id, p.user_id, p.sf_followup_notice_date
+            SELECT p.id, p.user_id, fg.sf_followup_notice_date
               FROM res_partner p
+              LEFT JOIN key_account_partner_figures fg ON fg.id = p.ka_figures_id
              WHERE %(customer)s
                AND p.user_id IS NOT NULL AND p.ka_grade_id IS NOT NULL
                AND (GREATEST(p.create_date, p.ka_claim_date)
@@ -146,8 +144,8 @@ class ResPartner(models.Model):
         overdue_ids = [pid for pid, _uid, _noticed in rows]
         self.env.cr.execute(
             SQL(
-                "UPDATE res_partner SET sf_followup_overdue = TRUE "
-                "WHERE id = ANY(%(ids)s) AND sf_followup_overdue IS NOT TRUE",
+                "UPDATE key_account_partner_figures SET sf_followup_overdue = TRUE "
+                "WHERE partner_id = ANY(%(ids)s) AND sf_followup_overdue IS NOT TRUE",
                 ids=overdue_ids,
             )
         )
@@ -156,8 +154,9 @@ class ResPartner(models.Model):
         # accounts) that are not overdue any more
         self.env.cr.execute(
             SQL(
-                "UPDATE res_partner p SET sf_followup_overdue = FALSE "
-                "WHERE p.sf_followup_overdue AND %(figures_company)s = %(company)s "
+                "UPDATE key_account_partner_figures f SET sf_followup_overdue = FALSE "
+                "FROM res_partner p WHERE p.id = f.partner_id "
+                "AND f.sf_followup_overdue AND %(figures_company)s = %(company)s "
                 "AND NOT (p.id = ANY(%(ids)s))",
                 figures_company=measure._figures_company_sql("p"),
                 company=company.id,
@@ -182,14 +181,15 @@ class ResPartner(models.Model):
             )
             self.env.cr.execute(
                 SQL(
-                    "UPDATE res_partner SET sf_followup_notice_date = %(today)s "
-                    "WHERE id = ANY(%(ids)s)",
+                    "UPDATE key_account_partner_figures "
+                    "SET sf_followup_notice_date = %(today)s "
+                    "WHERE partner_id = ANY(%(ids)s)",
                     today=today,
                     ids=[pid for pid, _uid in to_notify],
                 )
             )
             changed += len(to_notify)
-        self.invalidate_model(["sf_followup_overdue", "sf_followup_notice_date"])
+        self.env["key_account.refresh"]._invalidate_figures(changed)
         _logger.info(
             "sales_followup policy: %s, %s overdue, %s reminders",
             company.name,

@@ -726,8 +726,9 @@ def _sizes(env):
 
 
 # the columns the key_account steps write on the customers
-PARTNER_COLUMNS = (
-    "ka_grade_id",
+PARTNER_COLUMNS = ("ka_grade_id", "ka_pool_notice_date")
+# ... and on their rows of figures (key_account.partner.figures)
+FIGURE_COLUMNS = (
     "ka_revenue_12m",
     "ka_revenue_prev_12m",
     "ka_revenue_change_pct",
@@ -745,7 +746,6 @@ PARTNER_COLUMNS = (
     "ka_expected_purchases",
     "ka_clv",
     "ka_last_followup_date",
-    "ka_pool_notice_date",
 )
 
 
@@ -771,13 +771,26 @@ def _reset_cold(env):
         f"AND mail_activity_type_id IS NULL AND res_id IN ({bench})",
         "mail_followers": "DELETE FROM mail_followers WHERE res_model = "
         f"'res.partner' AND res_id IN ({bench})",
+        "key_account_partner_figures": "UPDATE key_account_partner_figures SET "
+        + ", ".join(f"{col} = NULL" for col in FIGURE_COLUMNS)
+        + f" WHERE partner_id IN ({bench}) AND ("
+        + " OR ".join(f"{col} IS NOT NULL" for col in FIGURE_COLUMNS)
+        + ")",
         "res_partner": "UPDATE res_partner SET "
         + ", ".join(f"{col} = NULL" for col in PARTNER_COLUMNS)
         + " WHERE ref LIKE %(ref)s AND ("
         + " OR ".join(f"{col} IS NOT NULL" for col in PARTNER_COLUMNS)
         + ")",
     }
-    reset = {}
+    # the generated companies are inserted by SQL: give them the row of
+    # figures the ORM gives every company partner it creates (empty)
+    cr.execute(
+        "SELECT id FROM res_partner WHERE ref LIKE %s AND ka_figures_id IS NULL",
+        (REF_PREFIX + "%",),
+    )
+    missing = [row[0] for row in cr.fetchall()]
+    reset = {"figures_rows_created": len(missing)}
+    env["key_account.partner.figures"].sudo()._ensure_for(missing)
     for table, statement in statements.items():
         cr.execute(statement, {"ref": REF_PREFIX + "%"})
         reset[table] = cr.rowcount
@@ -872,7 +885,8 @@ def _same(value, expected):
 def _mismatches(env, naive):
     """Customers whose set-wise figures differ from the naive ones."""
     env.cr.execute(
-        f"SELECT id, {', '.join(FIGURES)} FROM res_partner WHERE id = ANY(%s)",
+        f"SELECT partner_id, {', '.join(FIGURES)} FROM key_account_partner_figures "
+        "WHERE partner_id = ANY(%s)",
         (list(naive),),
     )
     bad = [

@@ -294,6 +294,8 @@ class World:
                     "user_id": ctx["agent"].id,
                 }
             )
+        if model == "key_account.partner.figures":
+            return c.ka_figures_id
         if model == "key_account.grade.history":
             return env[model].create(
                 {"partner_id": c.id, "new_grade_id": self.grade.id, "user_id": user.id}
@@ -416,6 +418,7 @@ SCOPED = (
     "key_account.report",
     "key_account.pareto.report",
     "key_account.grade.history",
+    "key_account.partner.figures",
     "key_account.warning",
     "key_account.pool.log",
     "key_account.handover",

@@ -437,8 +437,13 @@ class TestRpcSurface(HttpCase):
         customers.write({"ka_revenue_12m": 4321.0, "ka_rfm_recency": 5})
         self.env.flush_all()
         self.env.cr.execute(
-            "UPDATE res_partner SET ka_claim_date = now() - interval '800 days', "
-            "ka_last_followup_date = NULL WHERE id = ANY(%s)",
+            "UPDATE res_partner SET ka_claim_date = now() - interval '800 days' "
+            "WHERE id = ANY(%s)",
+            [customers.ids],
+        )
+        self.env.cr.execute(
+            "UPDATE key_account_partner_figures SET ka_last_followup_date = NULL "
+            "WHERE partner_id = ANY(%s)",
             [customers.ids],
         )
         customers.invalidate_recordset()
@@ -797,7 +802,8 @@ class TestRpcSurface(HttpCase):
         """The grade and every stored read-only field our addons put on
         customers: figures, scores, codes and dates the system writes."""
         Partner = self.env["res.partner"]
-        names = {"ka_grade_id"}
+        # the nightly figures: related fields of the customer's row of figures
+        names = {"ka_grade_id"} | Partner._ka_figure_fields()
         for name, field in Partner._fields.items():
             if not field.store or not field.readonly:
                 continue
@@ -836,13 +842,23 @@ class TestRpcSurface(HttpCase):
         return str(value) == str(forged)
 
     def _column(self, partner, name):
-        self.env.cr.execute(
-            SQL(
+        """The value in the database: the partner's column, or its row of
+        figures' for a figure."""
+        if name in self.env["res.partner"]._ka_figure_fields():
+            query = SQL(
+                "SELECT f.%s FROM res_partner p LEFT JOIN "
+                "key_account_partner_figures f ON f.id = p.ka_figures_id "
+                "WHERE p.id = %s",
+                SQL.identifier(name),
+                partner.id,
+            )
+        else:
+            query = SQL(
                 "SELECT %s FROM res_partner WHERE id = %s",
                 SQL.identifier(name),
                 partner.id,
             )
-        )
+        self.env.cr.execute(query)
         return self.env.cr.fetchone()[0]
 
     def test_salesperson_cannot_write_grade_or_figures(self):

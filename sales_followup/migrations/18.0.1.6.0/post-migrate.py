@@ -1,23 +1,25 @@
-FESTIVALS = {
-    "care_occasion_spring_festival": "spring",
-    "care_occasion_dragon_boat": "dragon_boat",
-    "care_occasion_mid_autumn": "mid_autumn",
-    "care_occasion_national_day": "national",
-}
+"""The follow-up policy's flags move from res_partner to key_account's
+narrow table of figures (key_account has given every company partner its
+row): copy them, then drop the old columns and their index."""
 
 
 def migrate(cr, version):
-    """The care occasions of the four statutory festivals (noupdate data)
-    take their days from the holiday calendar."""
-    for name, festival in FESTIVALS.items():
-        cr.execute(
-            """
-            UPDATE sales_followup_care_occasion o
-               SET cn_festival = %s
-              FROM ir_model_data d
-             WHERE d.model = 'sales_followup.care.occasion' AND d.res_id = o.id
-               AND d.module = 'sales_followup' AND d.name = %s
-               AND o.cn_festival IS NULL
-            """,
-            (festival, name),
-        )
+    cr.execute(
+        "SELECT COUNT(*) FROM information_schema.columns WHERE table_name = "
+        "'res_partner' AND column_name IN "
+        "('sf_followup_overdue', 'sf_followup_notice_date')"
+    )
+    if cr.fetchone()[0] != 2:
+        return
+    cr.execute(
+        """
+        UPDATE key_account_partner_figures f
+           SET sf_followup_overdue = p.sf_followup_overdue,
+               sf_followup_notice_date = p.sf_followup_notice_date
+          FROM res_partner p
+         WHERE f.partner_id = p.id
+           AND (p.sf_followup_overdue OR p.sf_followup_notice_date IS NOT NULL)
+        """
+    )
+    cr.execute("ALTER TABLE res_partner DROP COLUMN sf_followup_overdue")
+    cr.execute("ALTER TABLE res_partner DROP COLUMN sf_followup_notice_date")
