@@ -2,7 +2,7 @@
     "name": "Key Account Management",
     "summary": "Chinese key-account master data, grades, value figures, "
     "public customer pool and data isolation",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Sales/CRM",
     "license": "AGPL-3",
     "author": "KAM Team",
@@ -15,6 +15,7 @@
         "crm",
         "l10n_cn_city",
         "partner_contact_birthdate",
+        "resource",
     ],
     "external_dependencies": {
         "python": [
@@ -24,6 +25,7 @@
             "numpy",
             "cn2an",
             "openpyxl",
+            "chinesecalendar",
         ]
     },
     "data": [
@@ -38,6 +40,7 @@
         "data/key_account_grade_data.xml",
         "data/key_account_rule_data.xml",
         "data/ir_cron_data.xml",
+        "data/key_account_cn_holiday_data.xml",
         "views/key_account_grade_views.xml",
         "views/key_account_grade_rule_views.xml",
         "views/key_account_warning_views.xml",
@@ -46,6 +49,8 @@
         "views/key_account_report_views.xml",
         "views/crm_team_views.xml",
         "views/key_account_customer_import_views.xml",
+        "views/key_account_cn_holiday_views.xml",
+        "views/resource_calendar_views.xml",
         "views/key_account_menus.xml",
         "views/key_account_share_views.xml",
         "views/key_account_instalment_views.xml",

@@ -14,3 +14,4 @@ from . import repair_order
 from . import contract_contract
 from . import key_account_pipeline
 from . import key_account_grade
+from . import key_account_cn_holiday_year

@@ -445,7 +445,8 @@ class AfterSalesAuthorization(models.Model):
     def _as_expire_and_remind(self, company, today):
         """The nightly step of ``company`` for its business day ``today``:
         mark its expired keys, remind the account managers N days before
-        expiry (``after_sales.expiry_reminder_days``) and, when
+        expiry (``after_sales.expiry_reminder_days``, working days unless
+        ``after_sales.expiry_reminder_calendar_days`` is 0) and, when
         ``after_sales.expiry_notice_customer`` is set, e-mail the customers.
 
         Set-wise and idempotent: two searches, one write each, the activities
@@ -463,13 +464,19 @@ class AfterSalesAuthorization(models.Model):
             .sudo()
             .get_param("after_sales.expiry_reminder_days", 30)
         )
+        # N working days (default) or calendar days before the expiry
+        horizon = company._ka_shift_days(
+            today,
+            days,
+            company._ka_working_days_param("after_sales.expiry_reminder_calendar_days"),
+        )
         to_remind = Authorization.search(
             mine
             + [
                 ("state", "=", "active"),
                 ("reminder_date", "=", False),
                 ("date_end", "!=", False),
-                ("date_end", "<=", today + timedelta(days=days)),
+                ("date_end", "<=", horizon),
             ]
         )
         if not to_remind:

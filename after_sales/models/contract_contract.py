@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
@@ -173,6 +171,14 @@ class ContractContract(models.Model):
             days = int(param) if param else DEFAULT_REMINDER_DAYS
         except ValueError:
             days = DEFAULT_REMINDER_DAYS
+        # N working days (default) or calendar days before the end
+        horizon = company._ka_shift_days(
+            today,
+            days,
+            company._ka_working_days_param(
+                "after_sales.contract_reminder_calendar_days"
+            ),
+        )
         contracts = self.sudo().search(
             [
                 ("company_id", "=", company.id),
@@ -180,7 +186,7 @@ class ContractContract(models.Model):
                 ("as_successor_id", "=", False),
                 ("date_end", "!=", False),
                 ("date_end", ">=", today),
-                ("date_end", "<=", today + timedelta(days=days)),
+                ("date_end", "<=", horizon),
             ]
         )
         if not contracts:

@@ -127,6 +127,12 @@ class HelpdeskTicket(models.Model):
         compute="_compute_as_sla_deadline",
         help="Hours left until the next deadline; negative when overdue.",
     )
+    as_sla_paused = fields.Boolean(
+        string="Paused for the Holiday",
+        compute="_compute_as_sla_deadline",
+        help="Today is a statutory holiday of the ticket's working calendar: "
+        "the SLA clock stands still until the next working day.",
+    )
 
     @api.depends(
         "as_response_deadline",
@@ -136,6 +142,8 @@ class HelpdeskTicket(models.Model):
     )
     def _compute_as_sla_deadline(self):
         now = fields.Datetime.now()
+        Year = self.env["key_account.cn.holiday.year"]
+        today_holiday = {}  # company -> today is a statutory holiday
         for ticket in self:
             if ticket.stage_id.closed:
                 deadline = False
@@ -147,6 +155,16 @@ class HelpdeskTicket(models.Model):
             ticket.as_sla_remaining_hours = (
                 (deadline - now).total_seconds() / 3600 if deadline else 0.0
             )
+            paused = False
+            if deadline and deadline > now:
+                company = ticket.company_id or self.env.company
+                if company not in today_holiday:
+                    today = company._ka_today()
+                    today_holiday[company] = today in Year._ka_year_days(today.year)[0]
+                paused = today_holiday[company] and bool(
+                    ticket._as_sla_calendar().ka_cn_holidays
+                )
+            ticket.as_sla_paused = paused
 
     @api.depends("as_repair_ids.state")
     def _compute_as_repair_count(self):
@@ -346,28 +364,154 @@ class HelpdeskTicket(models.Model):
             categ.as_resolution_hours or grade.ticket_resolution_hours,
         )
 
-    def _as_plan_sla(self, start):
-        for ticket in self:
-            response, resolution = ticket._as_sla_hours()
-            calendar = (
-                ticket.team_id._as_calendar()
-                if ticket.team_id
-                else ticket.company_id.resource_calendar_id
+    def _as_sla_calendar(self):
+        self.ensure_one()
+        if self.team_id:
+            return self.team_id._as_calendar()
+        return self.company_id.resource_calendar_id
+
+    def _as_sla_rows(self, open_only=False):
+        """[(id, sla start, team, company, category, grade)] of the tickets,
+        read in one query (the batch may hold every open ticket)."""
+        self.flush_recordset(
+            ["as_sla_start", "team_id", "company_id", "category_id", "as_grade_id"]
+        )
+        self.env.cr.execute(
+            SQL(
+                """SELECT t.id, t.as_sla_start, t.team_id, t.company_id,
+                          t.category_id, t.as_grade_id
+                     FROM helpdesk_ticket t
+                     LEFT JOIN helpdesk_ticket_stage s ON s.id = t.stage_id
+                    WHERE t.id = ANY(%s) %s""",
+                self.ids,
+                SQL("AND t.as_sla_start IS NOT NULL AND NOT COALESCE(s.closed, FALSE)")
+                if open_only
+                else SQL(),
             )
-            vals = {"as_sla_start": start}
+        )
+        return self.env.cr.fetchall()
+
+    def _as_sla_plan_values(self, rows, start=None):
+        """{ticket id: SLA vals} of the tickets of ``rows`` (see _as_sla_rows),
+        counted from ``start`` or from each ticket's SLA start: working hours
+        on the ticket's calendar (its team's, else its company's; plain hours
+        without one), the Chinese holidays and make-up days included. The
+        hours come from the category, else the grade, once per pair; one
+        interval computation per calendar for the whole batch
+        (resource.calendar._ka_plan_hours_batch)."""
+        hours_of, calendar_of = {}, {}
+        Category = self.env["helpdesk.ticket.category"].sudo()
+        Grade = self.env["key_account.grade"].sudo()
+        Team = self.env["helpdesk.ticket.team"].sudo()
+        Company = self.env["res.company"].sudo()
+        by_calendar, values = {}, {}
+        for ticket_id, sla_start, team_id, company_id, categ_id, grade_id in rows:
+            begin = start or sla_start
+            values[ticket_id] = {"as_sla_start": begin}
+            key = (categ_id, grade_id)
+            if key not in hours_of:
+                categ, grade = Category.browse(categ_id), Grade.browse(grade_id)
+                hours_of[key] = (
+                    categ.as_response_hours or grade.ticket_response_hours,
+                    categ.as_resolution_hours or grade.ticket_resolution_hours,
+                )
+            response, resolution = hours_of[key]
+            key = (team_id, company_id)
+            if key not in calendar_of:
+                calendar_of[key] = (
+                    Team.browse(team_id)._as_calendar()
+                    if team_id
+                    else Company.browse(company_id).resource_calendar_id
+                )
+            requests = by_calendar.setdefault(calendar_of[key], [])
             for hours, deadline, warn in (
                 (response, "as_response_deadline", "as_response_warn_date"),
                 (resolution, "as_resolution_deadline", "as_resolution_warn_date"),
             ):
-                if not hours:
-                    continue
-                if calendar:
-                    vals[deadline] = calendar.plan_hours(hours, start)
-                    vals[warn] = calendar.plan_hours(hours * NEAR_BREACH_RATIO, start)
-                else:
-                    vals[deadline] = start + timedelta(hours=hours)
-                    vals[warn] = start + timedelta(hours=hours * NEAR_BREACH_RATIO)
-            ticket.sudo().write(vals)
+                if hours:
+                    requests.append((ticket_id, deadline, begin, hours))
+                    requests.append((ticket_id, warn, begin, hours * NEAR_BREACH_RATIO))
+        for calendar, requests in by_calendar.items():
+            if calendar:
+                planned = calendar._ka_plan_hours_batch(
+                    [(begin, hours) for _id, _field, begin, hours in requests]
+                )
+            else:
+                planned = [
+                    begin + timedelta(hours=hours)
+                    for _id, _field, begin, hours in requests
+                ]
+            for (ticket_id, field, _begin, _hours), moment in zip(
+                requests, planned, strict=True
+            ):
+                values[ticket_id][field] = moment
+        return values
+
+    def _as_plan_sla(self, start):
+        values = self._as_sla_plan_values(self._as_sla_rows(), start)
+        for ticket in self:
+            ticket.sudo().write(values[ticket.id])
+
+    def _as_replan_sla(self):
+        """Count the SLA deadlines of the open tickets among ``self`` again
+        from their start (the holiday calendar changed). Set-wise: one read,
+        one planning per calendar, one UPDATE of the tickets whose deadlines
+        move; the flags already raised (warned, breached) stay. Returns the
+        number of tickets re-planned."""
+        values = self._as_sla_plan_values(self._as_sla_rows(open_only=True))
+        if not values:
+            return 0
+        columns = (
+            "as_response_deadline",
+            "as_response_warn_date",
+            "as_resolution_deadline",
+            "as_resolution_warn_date",
+        )
+        ids = list(values)
+        arrays = [[values[i].get(col) or None for i in ids] for col in columns]
+        self.env.flush_all()
+        # the columns of our own figures, one statement for the batch; a
+        # ticket without hours for a target keeps its value (COALESCE)
+        self.env.cr.execute(
+            SQL(
+                """UPDATE helpdesk_ticket t
+                  SET as_response_deadline = COALESCE(v.rd, t.as_response_deadline),
+                      as_response_warn_date = COALESCE(v.rw, t.as_response_warn_date),
+                      as_resolution_deadline
+                          = COALESCE(v.sd, t.as_resolution_deadline),
+                      as_resolution_warn_date
+                          = COALESCE(v.sw, t.as_resolution_warn_date)
+                     FROM unnest(%s::int[], %s::timestamp[], %s::timestamp[],
+                                 %s::timestamp[], %s::timestamp[])
+                          AS v(id, rd, rw, sd, sw)
+                    WHERE t.id = v.id
+                      AND (v.rd != t.as_response_deadline
+                           OR v.rw != t.as_response_warn_date
+                           OR v.sd != t.as_resolution_deadline
+                           OR v.sw != t.as_resolution_warn_date
+                           OR (v.rd IS NOT NULL
+                               AND t.as_response_deadline IS NULL)
+                           OR (v.sd IS NOT NULL
+                               AND t.as_resolution_deadline IS NULL))""",
+                ids,
+                *arrays,
+            )
+        )
+        self.browse(ids).invalidate_recordset(list(columns))
+        return len(ids)
+
+    @api.model
+    def _as_replan_open_sla(self, date_from=None):
+        """Re-plan the open tickets whose deadlines may fall on or after
+        ``date_from`` (all open tickets without it)."""
+        domain = [("stage_id.closed", "=", False), ("as_sla_start", "!=", False)]
+        if date_from:
+            domain += [
+                "|",
+                ("as_resolution_deadline", ">=", date_from),
+                ("as_response_deadline", ">=", date_from),
+            ]
+        return self.sudo().search(domain)._as_replan_sla()
 
     def _as_track_sla_events(self):
         """First response: the ticket leaves an unattended (new) stage.
@@ -489,8 +633,10 @@ class HelpdeskTicket(models.Model):
             ("response", False): self.env._("First response due soon"),
             ("resolution", False): self.env._("Resolution due soon"),
         }
+        # due on the company's business day, the next working day on a
+        # holiday or weekend (nobody acts before)
         days = {
-            company: company._ka_today()
+            company: company._ka_add_working_days(company._ka_today(), 0)
             for company in tickets.company_id | self.env.company
         }
         for ticket in tickets:

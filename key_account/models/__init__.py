@@ -24,3 +24,6 @@ from . import key_account_instalment
 from . import key_account_account_plan
 from . import key_account_account_plan_contact
 from . import key_account_account_plan_action
+from . import key_account_cn_holiday_year
+from . import key_account_cn_holiday
+from . import resource_calendar

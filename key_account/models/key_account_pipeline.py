@@ -33,11 +33,13 @@ class KeyAccountPipeline(models.AbstractModel):
             (60, "warnings"),
             (65, "receivables"),
             (70, "pool"),
+            (75, "cn_calendar"),
         ]
 
     @api.model
     def _step_names(self):
         return {
+            "cn_calendar": self.env._("Chinese holiday calendar: years without data"),
             "figures": self.env._("Figures from invoices, orders and receivables"),
             "rfm": self.env._("RFM scores"),
             "clv": self.env._("Customer lifetime value"),
@@ -50,6 +52,10 @@ class KeyAccountPipeline(models.AbstractModel):
     # ------------------------------------------------------------------
     # the steps of key_account
     # ------------------------------------------------------------------
+    @api.model
+    def _step_cn_calendar(self, company, today):
+        return self.env["key_account.cn.holiday.year"]._ka_flag_missing_years(today)
+
     @api.model
     def _step_figures(self, company, today):
         return self.env["key_account.refresh"]._refresh_figures(company, today)

@@ -1,4 +1,4 @@
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 import pytz
 
@@ -71,3 +71,86 @@ class ResCompany(models.Model):
         """The company whose figures a customer shared by every company (no
         company set) carries: the first company created."""
         return self.sudo().search([], order="id", limit=1)
+
+    # ------------------------------------------------------------------
+    # working days: the company's calendar and the Chinese holidays
+    # ------------------------------------------------------------------
+    def _ka_working_calendar(self):
+        """(calendar, follows Chinese holidays) of the company's working days;
+        no calendar means Monday to Friday with the Chinese holidays."""
+        self.ensure_one()
+        calendar = self.sudo().resource_calendar_id
+        if calendar:
+            return calendar, calendar.ka_cn_holidays
+        return calendar, self.country_id.code in (False, "CN")
+
+    def _ka_is_working_day(self, day):
+        """工作日: whether ``day`` is a working day of the company. A statutory
+        holiday is not, a make-up working day (调休) is, otherwise the week of
+        the company's working calendar decides (Monday to Friday without
+        one). Cached sets: no query per call once the year is loaded."""
+        self.ensure_one()
+        calendar, chinese = self._ka_working_calendar()
+        if chinese:
+            holidays, workdays, _known = self.env[
+                "key_account.cn.holiday.year"
+            ]._ka_year_days(day.year)
+            if day in holidays:
+                return False
+            if day in workdays:
+                return True
+        if calendar and not calendar.flexible_hours:
+            return calendar._works_on_date(day)
+        return day.weekday() < 5
+
+    def _ka_add_working_days(self, day, n):
+        """The ``n``-th working day after ``day`` (before it when ``n`` < 0);
+        with ``n`` = 0, ``day`` itself when it is a working day, else the next
+        working day. "Remind 3 working days before" is
+        ``_ka_add_working_days(deadline, -3)``."""
+        self.ensure_one()
+        step = 1 if n >= 0 else -1
+        count = abs(n)
+        if not count:
+            while not self._ka_is_working_day(day):
+                day += timedelta(days=1)
+            return day
+        for _guard in range(3660):
+            day += timedelta(days=step)
+            if self._ka_is_working_day(day):
+                count -= 1
+                if not count:
+                    return day
+        return day
+
+    def _ka_working_days_between(self, date_from, date_to):
+        """The number of working days after ``date_from`` up to and including
+        ``date_to`` (negative when ``date_to`` is earlier): how many working
+        days a person has from today until a due day."""
+        self.ensure_one()
+        if date_to < date_from:
+            return -self._ka_working_days_between(date_to, date_from)
+        return sum(
+            1
+            for offset in range(1, (date_to - date_from).days + 1)
+            if self._ka_is_working_day(date_from + timedelta(days=offset))
+        )
+
+    def _ka_shift_days(self, day, n, working):
+        """``day`` moved by ``n`` days, counted as working days when
+        ``working`` (a timer configured in working days) else calendar days."""
+        self.ensure_one()
+        if working:
+            return self._ka_add_working_days(day, n)
+        return day + timedelta(days=n)
+
+    @api.model
+    def _ka_working_days_param(self, key):
+        """Whether a timer counts in working days: yes (the default: a person
+        acts on it) unless its system parameter ``key`` (named
+        ``<addon>.<timer>_calendar_days``, what a Boolean settings field with
+        ``config_parameter`` writes) is set to a true value ("True", "1")."""
+        value = self.env["ir.config_parameter"].sudo().get_param(key)
+        if value in (None, False, ""):
+            return True
+        return str(value).strip().lower() in ("0", "false", "no")

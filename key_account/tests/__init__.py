@@ -19,3 +19,4 @@ from . import test_share_http
 from . import test_instalment
 from . import test_account_plan
 from . import test_handover_more
+from . import test_cn_calendar

@@ -8,6 +8,8 @@ from odoo.addons.key_account.lib.system_fields import check_system_fields
 
 _logger = logging.getLogger(__name__)
 
+PARAM_REMINDER_CALENDAR = "sales_followup.activity_reminder_calendar_days"
+
 
 class MailActivity(models.Model):
     _inherit = "mail.activity"
@@ -34,7 +36,8 @@ class MailActivity(models.Model):
         """Remind each assigned user of ``company`` (the users whose main
         company it is), once, of the activities whose deadline is within the
         reminder days of their type, counted from the company's business day
-        ``today``.
+        ``today`` in working days (in calendar days when the parameter
+        ``sales_followup.activity_reminder_calendar_days`` is set).
 
         Set-wise: one SELECT of the due activities, one UPDATE marking them
         reminded (only those this run marks are reminded by it), one inbox
@@ -43,6 +46,16 @@ class MailActivity(models.Model):
         Returns the number of activities reminded.
         """
         self.env.flush_all()
+        # the last deadline each reminder-days count reaches today: N working
+        # days on (the default; holidays skipped, make-up days counted) or N
+        # calendar days
+        self.env.cr.execute(
+            "SELECT DISTINCT sf_reminder_days FROM mail_activity_type"
+            " WHERE sf_reminder_days > 0"
+        )
+        counts = [row[0] for row in self.env.cr.fetchall()]
+        working = company._ka_working_days_param(PARAM_REMINDER_CALENDAR)
+        horizons = [company._ka_shift_days(today, n, working) for n in counts]
         self.env.cr.execute(
             SQL(
                 """
@@ -50,15 +63,18 @@ class MailActivity(models.Model):
               FROM mail_activity a
               JOIN mail_activity_type t ON t.id = a.activity_type_id
               JOIN res_users u ON u.id = a.user_id
+              JOIN unnest(%(counts)s::int[], %(horizons)s::date[]) AS h(n, horizon)
+                ON h.n = t.sf_reminder_days
              WHERE a.active AND NOT COALESCE(a.sf_reminded, FALSE)
                AND u.company_id = %(company)s
-               AND COALESCE(t.sf_reminder_days, 0) > 0
                AND a.date_deadline >= %(today)s
-               AND a.date_deadline - t.sf_reminder_days <= %(today)s
+               AND a.date_deadline <= h.horizon
              ORDER BY a.user_id, a.date_deadline, a.id
             """,
                 today=today,
                 company=company.id,
+                counts=counts,
+                horizons=horizons,
             )
         )
         rows = self.env.cr.fetchall()

@@ -23,6 +23,12 @@ class ResConfigSettings(models.TransientModel):
         default=30,
         help="Each key account needs at least one done follow-up in this period.",
     )
+    sf_followup_period_calendar_days = fields.Boolean(
+        string="Follow-up Period in Calendar Days",
+        config_parameter="sales_followup.followup_period_calendar_days",
+        help="Count the follow-up period in calendar days instead of working days "
+        "(statutory holidays and weekends skipped, make-up days counted).",
+    )
     sf_birthday_greeting = fields.Boolean(
         string="Birthday E-mail Greeting",
         config_parameter="sales_followup.birthday_greeting",

@@ -1,5 +1,4 @@
 import logging
-from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
@@ -8,6 +7,7 @@ from odoo.tools import SQL
 _logger = logging.getLogger(__name__)
 
 PARAM_PERIOD = "sales_followup.followup_period_days"
+PARAM_PERIOD_CALENDAR = "sales_followup.followup_period_calendar_days"
 DEFAULT_PERIOD_DAYS = 30
 # set by the nightly follow-up policy check (with SQL), never by hand: refused
 # to users' writes by key_account through _ka_system_fields()
@@ -114,7 +114,9 @@ class ResPartner(models.Model):
         """
         measure = self.env["key_account.measure"]
         period = self._sf_followup_period()
-        since = today - timedelta(days=period)
+        # working days (default) or calendar days
+        working = company._ka_working_days_param(PARAM_PERIOD_CALENDAR)
+        since = company._ka_shift_days(today, -period, working)
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
@@ -167,7 +169,13 @@ class ResPartner(models.Model):
         ]
         if to_notify:
             todo = self.env.ref("mail.mail_activity_data_todo").id
-            summary = self.env._("No follow-up in the last %(days)s days", days=period)
+            summary = (
+                self.env._(
+                    "No follow-up in the last %(days)s working days", days=period
+                )
+                if working
+                else self.env._("No follow-up in the last %(days)s days", days=period)
+            )
             self.env["mail.activity"]._ka_create_for_partners(
                 [(pid, uid, todo, today, summary) for pid, uid in to_notify]
             )

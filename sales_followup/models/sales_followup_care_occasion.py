@@ -49,6 +49,19 @@ class SalesFollowupCareOccasion(models.Model):
         string="Lunar Calendar",
         help="Month and day are in the Chinese lunar calendar (春节 is lunar 1/1).",
     )
+    cn_festival = fields.Selection(
+        [
+            ("spring", "Spring Festival"),
+            ("dragon_boat", "Dragon Boat Festival"),
+            ("mid_autumn", "Mid-autumn Festival"),
+            ("national", "National Day"),
+        ],
+        string="Statutory Holiday",
+        help="The occasion's day is the first day of this festival's statutory "
+        "holidays in the holiday calendar (the break begins), so that the "
+        "reminder comes before people leave; month and day are used for the "
+        "years without holiday data.",
+    )
     days_before = fields.Integer(
         string="Remind Days Before",
         default=3,
@@ -95,18 +108,42 @@ class SalesFollowupCareOccasion(models.Model):
             "sales_followup.mail_template_care_holiday", raise_if_not_found=False
         )
 
-    @api.depends("month", "day", "lunar")
+    @api.depends("month", "day", "lunar", "cn_festival")
     def _compute_next_date(self):
         today = self.env.company._ka_today()
         for occasion in self:
-            found = occurrences(
-                occasion.month,
-                occasion.day,
-                occasion.lunar,
-                today,
-                today + timedelta(days=400),
-            )
+            found = occasion._occurrences(today, today + timedelta(days=400))
             occasion.next_date = found[0] if found else False
+
+    def _occurrences(self, start, end):
+        """The occasion's days between ``start`` and ``end``: for a statutory
+        festival, the first day of its holidays in the holiday calendar
+        (key_account.cn.holiday.year), else its month and day."""
+        self.ensure_one()
+        if not self.cn_festival:
+            return occurrences(self.month, self.day, self.lunar, start, end)
+        Year = self.env["key_account.cn.holiday.year"]
+        found = []
+        for year in range(start.year - 1, end.year + 1):
+            days = Year._ka_festival_days(year, self.cn_festival)
+            if days:
+                when = days[0]
+            else:
+                when = next(
+                    iter(
+                        occurrences(
+                            self.month,
+                            self.day,
+                            self.lunar,
+                            date(year, 1, 1),
+                            date(year, 12, 31),
+                        )
+                    ),
+                    None,
+                )
+            if when and start <= when <= end:
+                found.append(when)
+        return found
 
     @api.constrains("month", "day", "lunar")
     def _check_date(self):

@@ -360,9 +360,7 @@ class SalesFollowupCareReminder(models.Model):
             [("active", "=", True)]
         ):
             end = today + timedelta(days=occasion.days_before)
-            for when in occurrences(
-                occasion.month, occasion.day, occasion.lunar, today, end
-            ):
+            for when in occasion._occurrences(today, end):
                 due.append((occasion, when))
         if not due:
             return []

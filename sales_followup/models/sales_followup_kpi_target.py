@@ -90,6 +90,21 @@ class SalesFollowupKpiTarget(models.Model):
     )
     date_from = fields.Date(compute="_compute_dates", store=True, index=True)
     date_to = fields.Date(compute="_compute_dates", store=True)
+    working_days = fields.Integer(
+        compute="_compute_working_days",
+        help="Working days of the period on the company's calendar: statutory "
+        "holidays skipped, make-up working days (调休) counted.",
+    )
+    working_days_elapsed = fields.Integer(
+        compute="_compute_working_days",
+        help="Working days of the period up to the company's business day.",
+    )
+    time_progress = fields.Float(
+        string="Time Progress (%)",
+        compute="_compute_working_days",
+        help="Share of the period's working days elapsed (时间进度), to compare "
+        "with the achievement rates.",
+    )
 
     target_revenue = fields.Monetary(
         string="Revenue Target", currency_field="currency_id", tracking=True
@@ -179,6 +194,26 @@ class SalesFollowupKpiTarget(models.Model):
     def _compute_team_id(self):
         for target in self:
             target.team_id = target.user_id.sale_team_id
+
+    @api.depends("date_from", "date_to", "company_id")
+    def _compute_working_days(self):
+        for target in self:
+            company = target.company_id or self.env.company
+            if not (target.date_from and target.date_to):
+                target.working_days = target.working_days_elapsed = 0
+                target.time_progress = 0.0
+                continue
+            before = target.date_from - timedelta(days=1)
+            total = company._ka_working_days_between(before, target.date_to)
+            today = min(company._ka_today(), target.date_to)
+            elapsed = (
+                company._ka_working_days_between(before, today)
+                if today >= target.date_from
+                else 0
+            )
+            target.working_days = total
+            target.working_days_elapsed = elapsed
+            target.time_progress = 100.0 * elapsed / total if total else 0.0
 
     @api.depends("period_type", "period_start")
     def _compute_dates(self):

@@ -1,6 +1,8 @@
 import logging
 import math
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
+
+import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -609,3 +611,21 @@ class SalesFollowupVisitPlan(models.Model):
         missed = self.env.cr.rowcount
         self.invalidate_model(["state", "write_uid", "write_date"])
         return missed
+
+    @api.model
+    def get_unusual_days(self, date_from, date_to=None):
+        """The days the calendar view greys (Odoo's calendar view hook): the
+        days off of the company's working calendar, statutory holidays
+        included and make-up working days (调休) not."""
+        if not self.env.user.has_group("key_account.key_account_group_user"):
+            raise AccessError(
+                self.env._("Only key-account users can read the visit calendar.")
+            )
+        calendar = self.env.company.sudo().resource_calendar_id
+        if not calendar:
+            return {}
+        start = datetime.combine(fields.Date.from_string(date_from), time.min)
+        stop = datetime.combine(fields.Date.from_string(date_to or date_from), time.max)
+        return calendar._get_unusual_days(
+            start.replace(tzinfo=pytz.utc), stop.replace(tzinfo=pytz.utc)
+        )

@@ -10,7 +10,15 @@ from .common import SalesFollowupCommon
 class TestFollowupPolicy(SalesFollowupCommon):
     """Key accounts (grade and account manager) need a done follow-up every
     30 days; the tests run the check 60 days from now, so that the customers
-    created by the test are older than the period."""
+    created by the test are older than the period. They count the period in
+    calendar days (working days: test_cn_calendar_timers)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["ir.config_parameter"].set_param(
+            "sales_followup.followup_period_calendar_days", "True"
+        )
 
     def _policy(self, today):
         """(customers flagged, reminders created) of the check on ``today``."""

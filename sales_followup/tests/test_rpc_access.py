@@ -18,6 +18,7 @@ PUBLIC = {
     ("sales_followup.visit.plan", "action_done"),
     ("sales_followup.visit.plan", "action_cancel"),
     ("sales_followup.visit.plan", "action_reset"),
+    ("sales_followup.visit.plan", "get_unusual_days"),
     ("sales_followup.kpi.target", "action_compute_actuals"),
 }
 ORM = {"create", "write", "get_view"}

@@ -23,6 +23,13 @@ nothing), with ``NOW``/``TODAY`` fixed so that every run measures the same:
 
 ``after_sales_sla_escalation``
     ``helpdesk.ticket._cron_sla_escalate()``.
+``after_sales_sla_replan``
+    the SLA deadlines (first response and resolution, with their warnings)
+    of the 60,000 open tickets counted again on the team's working calendar
+    with the Chinese holidays (``helpdesk.ticket._as_replan_open_sla()``):
+    first all of them from plain hours (every deadline moves: the Dragon Boat
+    Festival, 19-21 June 2026, falls in the tickets' days), then the
+    correction a holiday entered by hand triggers.
 ``after_sales_expiry_reminders``
     the ``authorization_expiry`` step of the nightly pipeline
     (``key_account.pipeline._run(codes=["authorization_expiry"])``).
@@ -328,6 +335,62 @@ def bench_after_sales_sla_escalation(env, emit):
         open_tickets=open_tickets,
         escalations_run1=figures.pop("run1_created"),
         escalations_run2=figures.pop("run2_created"),
+        **figures,
+        generate_seconds=generate_seconds,
+    )
+    env.cr.rollback()
+
+
+def bench_after_sales_sla_replan(env, emit):
+    generate_seconds = _ensure_data(env)
+    team = _team(env)
+    calendar = team._as_calendar()
+    calendar.ka_cn_holidays = True
+    # the open tickets get the 4 h / 72 h targets their generated deadlines
+    # assume (a grade of their own), counted now in working time
+    grade = env["key_account.grade"].create(
+        {
+            "name": "BENCH SLA",
+            "code": "BENCHSLA",
+            "ticket_response_hours": 4.0,
+            "ticket_resolution_hours": 72.0,
+        }
+    )
+    env.cr.execute(
+        "UPDATE helpdesk_ticket SET as_grade_id = %s WHERE number LIKE %s"
+        " AND closed_date IS NULL",
+        (grade.id, TICKET_PREFIX + "%"),
+    )
+    env.flush_all()
+    Ticket = env["helpdesk.ticket"]
+    figures = {}
+    with _frozen():
+        # every open ticket moves: plain hours -> working time and holidays
+        env.invalidate_all()
+        with _measure() as m:
+            figures["open_tickets"] = Ticket._as_replan_open_sla()
+            env.flush_all()
+        figures["full_seconds"], figures["full_queries"] = m.seconds, m.queries
+        env.cr.execute(
+            "SELECT COUNT(*) FROM helpdesk_ticket WHERE number LIKE %s AND"
+            " closed_date IS NULL AND as_resolution_deadline"
+            " != as_sla_start + interval '72 hours'",
+            (TICKET_PREFIX + "%",),
+        )
+        figures["deadlines_moved"] = env.cr.fetchone()[0]
+        # a holiday entered by hand in the tickets' window (Friday 26 June):
+        # the correction re-plans the open tickets through the year's hook
+        year = env["key_account.cn.holiday.year"].search([("year", "=", 2026)])
+        env.invalidate_all()
+        with _measure() as m:
+            env["key_account.cn.holiday"].create(
+                {"year_id": year.id, "date": "2026-06-26", "kind": "holiday"}
+            )
+            env.flush_all()
+        figures["correction_seconds"] = m.seconds
+        figures["correction_queries"] = m.queries
+    emit(
+        case="after_sales_sla_replan",
         **figures,
         generate_seconds=generate_seconds,
     )

@@ -438,6 +438,13 @@ class World:
             )
         if model == "key_account.warning.rule":
             return self.warning_rule
+        if model == "key_account.cn.holiday.year":
+            return env[model].create({"year": 2190, "note": self.prefix})
+        if model == "key_account.cn.holiday":
+            year = self.unscoped_record("key_account.cn.holiday.year")
+            return env[model].create(
+                {"year_id": year.id, "date": "2190-10-01", "festival": "national"}
+            )
         if model == "sales_followup.care.occasion":
             return self.occasion
         if model == "after_sales.feedback.staff":
@@ -485,6 +492,8 @@ SCOPED = (
 )
 # configuration models: one record, nobody owns it
 UNSCOPED = (
+    "key_account.cn.holiday",
+    "key_account.cn.holiday.year",
     "key_account.grade",
     "key_account.grade.rule",
     "key_account.warning.rule",
