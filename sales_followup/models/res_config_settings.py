@@ -17,6 +17,14 @@ class ResConfigSettings(models.TransientModel):
         help="The nightly run plans a customer's next visit this many days before "
         "it is due.",
     )
+    sf_visit_plan_daily_capacity = fields.Integer(
+        string="Generated Visits per Day",
+        config_parameter="sales_followup.visit_plan_daily_capacity",
+        default=5,
+        help="At most this many generated visits per account manager and "
+        "working day; the other due customers are planned on the next working "
+        "days, or wait for a later night.",
+    )
     sf_followup_period_days = fields.Integer(
         string="Follow-up Period (days)",
         config_parameter="sales_followup.followup_period_days",

@@ -17,6 +17,8 @@ PARAM_RADIUS = "sales_followup.checkin_radius_m"
 PARAM_LEAD = "sales_followup.visit_plan_lead_days"
 DEFAULT_RADIUS_M = 500.0
 DEFAULT_LEAD_DAYS = 7
+PARAM_CAPACITY = "sales_followup.visit_plan_daily_capacity"
+DEFAULT_DAILY_CAPACITY = 5
 PLAN_HOUR = 9  # generated visits are planned at 09:00 local time
 # set by the check-in flow and the nightly run, never by hand
 SYSTEM_FIELDS = frozenset(
@@ -496,20 +498,29 @@ class SalesFollowupVisitPlan(models.Model):
         A key account is a customer of the company (key_account's measure)
         with a grade and an account manager. It is due when it has no open
         (planned) visit and its last done visit plus the grade's interval
-        falls within the lead days; it is planned at 09:00 in the account
-        manager's time zone (the company's when the user has none) on that
-        day, today at the earliest. Set-wise: one UPDATE for the missed plans
-        and one INSERT ... SELECT over all customers, whatever their number.
-        Run twice, it creates nothing the second time, and a unique partial
-        index guards it.
+        falls within the lead days (never visited: due now). Each account
+        manager gets at most the daily capacity of generated visits per
+        working day: the due customers are placed in order (most overdue
+        first, then by grade and customer) on the working days from today on
+        — never on a statutory holiday or a day off, make-up working days
+        (调休) included — and those that do not fit within the lead days wait
+        for a later night. A visit is planned at 09:00 in the account
+        manager's time zone (the company's when the user has none).
+        Set-wise: one UPDATE for the missed plans and one INSERT ... SELECT
+        over all customers, whatever their number. Run twice, it creates
+        nothing the second time, and a unique partial index guards it.
         Returns (plans marked missed, plans created).
         """
         missed = self._mark_missed(company, today)
-        lead = int(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param(PARAM_LEAD, DEFAULT_LEAD_DAYS)
-        )
+        params = self.env["ir.config_parameter"].sudo()
+        lead = max(0, int(params.get_param(PARAM_LEAD, DEFAULT_LEAD_DAYS)))
+        capacity = max(1, int(params.get_param(PARAM_CAPACITY, DEFAULT_DAILY_CAPACITY)))
+        horizon = today + timedelta(days=lead)
+        # the business days from today to the horizon, each with the working
+        # day a visit due on it is planned on (itself, or the next one)
+        days = [today + timedelta(days=i) for i in range(lead + 1)]
+        to_work = [company._ka_add_working_days(day, 0) for day in days]
+        work_days = [day for day in days if company._ka_is_working_day(day)]
         tz = company._ka_tz().zone
         self.env.flush_all()
         self.env.cr.execute(
@@ -526,6 +537,7 @@ class SalesFollowupVisitPlan(models.Model):
             ),
             candidate AS (
                 SELECT p.id, p.name, p.user_id, p.team_id, p.ka_grade_id,
+                       g.sequence AS grade_sequence,
                        l.has_open,
                        ((l.last_date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)
                         + make_interval(days => g.visit_interval_days))::date
@@ -537,17 +549,45 @@ class SalesFollowupVisitPlan(models.Model):
             ),
             due AS (
                 SELECT c.id, c.name, c.user_id, c.team_id, c.ka_grade_id,
-                       GREATEST(c.next_day, %(today)s) AS day
+                       c.grade_sequence,
+                       GREATEST(COALESCE(c.next_day, %(today)s), %(today)s)
+                           AS target
                   FROM candidate c
                  WHERE NOT COALESCE(c.has_open, FALSE)
                    AND (c.next_day IS NULL OR c.next_day <= %(horizon)s)
+            ),
+            booked AS (
+                -- generated visits already planned in the window use capacity
+                SELECT user_id, COUNT(*) AS n
+                  FROM sales_followup_visit_plan
+                 WHERE company_id = %(company)s AND state = 'planned'
+                   AND origin = 'auto' AND planned_date >= %(start_utc)s
+                 GROUP BY user_id
+            ),
+            ranked AS (
+                SELECT d.*,
+                       (COALESCE(b.n, 0) - 1 + ROW_NUMBER() OVER (
+                            PARTITION BY d.user_id
+                            ORDER BY d.target, d.grade_sequence, d.id)
+                       ) / %(capacity)s AS slot
+                  FROM due d
+                  LEFT JOIN booked b ON b.user_id = d.user_id
+            ),
+            placed AS (
+                SELECT r.id, r.name, r.user_id, r.team_id, r.ka_grade_id,
+                       GREATEST(t.work_day, w.day) AS day
+                  FROM ranked r
+                  JOIN unnest(%(days)s::date[], %(to_work)s::date[])
+                       AS t(day, work_day) ON t.day = r.target
+                  JOIN unnest(%(work_days)s::date[]) WITH ORDINALITY
+                       AS w(day, idx) ON w.idx = r.slot + 1
             ),
             zones AS (
                 SELECT u.id AS user_id, COALESCE(z.name, %(tz)s) AS tz
                   FROM res_users u
                   JOIN res_partner up ON up.id = u.partner_id
                   LEFT JOIN pg_timezone_names z ON z.name = up.tz
-                 WHERE u.id IN (SELECT user_id FROM due)
+                 WHERE u.id IN (SELECT user_id FROM placed)
             )
             INSERT INTO sales_followup_visit_plan (
                 name, partner_id, purpose, planned_date, user_id, team_id,
@@ -560,19 +600,27 @@ class SalesFollowupVisitPlan(models.Model):
                    %(company)s, 'planned', 'auto',
                    %(next_type)s, FALSE, FALSE,
                    %(uid)s, %(uid)s, %(now)s, %(now)s
-              FROM due d
+              FROM placed d
               JOIN zones z ON z.user_id = d.user_id
              ORDER BY d.id
             ON CONFLICT (partner_id) WHERE state = 'planned' AND origin = 'auto'
             DO NOTHING
             """,
                 today=today,
-                horizon=today + timedelta(days=lead),
+                horizon=horizon,
                 tz=tz,
                 customer=self.env["key_account.measure"]._customer_sql(company, "p"),
-                purpose=self.env._("Routine visit"),
+                # the company's language, not the cron user's
+                purpose=self.with_context(
+                    lang=company.partner_id.lang or self.env.lang
+                ).env._("Routine visit"),
                 hour=time(PLAN_HOUR, 0),
                 company=company.id,
+                start_utc=company._ka_day_start_utc(today),
+                capacity=capacity,
+                days=days,
+                to_work=to_work,
+                work_days=work_days or [horizon + timedelta(days=1)],
                 next_type=self._default_next_step_type_id() or None,
                 uid=self.env.uid,
                 now=fields.Datetime.now(),

@@ -11,6 +11,13 @@ from .common import SalesFollowupCommon
 
 @tagged("post_install", "-at_install")
 class TestVisitGeneration(SalesFollowupCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # a Wednesday with working days around it (the real today may be a
+        # weekend, when visits are planned on the Monday)
+        cls.today = date(2026, 6, 3)
+
     def _generate(self, today):
         return self.Plan._run_generation(self.company, today)
 
@@ -137,12 +144,14 @@ class TestVisitGeneration(SalesFollowupCommon):
         self.assertEqual(self._generate(self.today)[1], 2)
 
     def test_pipeline_runs_the_step(self):
-        rows = self._steps(["visit_plans"])
+        rows = self._steps(["visit_plans"], today=self.today)
         self.assertEqual(rows, {"visit_plans": 3})
         self.assertEqual(
             self._generated(self.customer_a).planned_date.date(), self.today
         )
-        self.assertEqual(self._steps(["visit_plans"]), {"visit_plans": 0})
+        self.assertEqual(
+            self._steps(["visit_plans"], today=self.today), {"visit_plans": 0}
+        )
 
     def test_cron_user_without_time_zone_at_2330_beijing(self):
         """The pipeline runs as a user without time zone: at 23:30 Beijing
@@ -197,3 +206,58 @@ class TestVisitGeneration(SalesFollowupCommon):
         self.assertFalse(self._generated(self.customer_west))
         self.assertEqual(self.Plan._run_generation(other, self.today), (0, 1))
         self.assertEqual(self._generated(self.customer_west).company_id, other)
+
+    def test_never_on_a_holiday_make_up_day_counts(self):
+        """2026 National Day: nothing is planned from 1 to 7 October; a
+        customer due on 2 October is planned on Thursday 8 October, and
+        Saturday 10 October is a make-up working day (调休)."""
+        (self.customer_b | self.customer_west).user_id = False
+        _missed, created = self._generate(date(2026, 10, 1))
+        self.assertEqual(created, 1)
+        plan = self._generated(self.customer_a)
+        self.assertEqual(plan.planned_date.date(), date(2026, 10, 8))
+        # capacity 1 a day: three customers of one manager fill 8, 9 and 10
+        # October (Saturday the 10th is worked), none lands on Sunday 11th
+        self.env["ir.config_parameter"].set_param(
+            "sales_followup.visit_plan_daily_capacity", "1"
+        )
+        (self.customer_b | self.customer_west).write(
+            {"user_id": self.sales_a.id, "team_id": self.team_east.id}
+        )
+        # the plan of the 8th already uses that day's capacity
+        self.assertEqual(self._generate(date(2026, 10, 6))[1], 2)
+        days = sorted(
+            self._generated(c).planned_date.date()
+            for c in (self.customer_a, self.customer_b, self.customer_west)
+        )
+        self.assertEqual(
+            days, [date(2026, 10, 8), date(2026, 10, 9), date(2026, 10, 10)]
+        )
+
+    def test_daily_capacity_per_account_manager(self):
+        """At most the daily capacity of generated visits per account manager
+        and working day; the rest on the next working days, or later."""
+        self.env["ir.config_parameter"].set_param(
+            "sales_followup.visit_plan_daily_capacity", "2"
+        )
+        self.env["ir.config_parameter"].set_param(
+            "sales_followup.visit_plan_lead_days", "1"
+        )
+        customers = self.env["res.partner"]
+        for i in range(5):
+            customers |= self._ka_customer(
+                f"容量客户{i}有限公司",
+                self.sales_a,
+                self.team_east,
+                ka_grade_id=self.grade_a.id,
+            )
+        # six customers of sales_a: 2 on Wednesday 3 June, 2 on Thursday, two
+        # wait; b and west have their own managers
+        self.assertEqual(self._generate(self.today)[1], 4 + 1 + 1)
+        per_day = {}
+        for customer in customers | self.customer_a:
+            plan = self._generated(customer)
+            if plan:
+                day = plan.planned_date.date()
+                per_day[day] = per_day.get(day, 0) + 1
+        self.assertEqual(per_day, {self.today: 2, self._days(1): 2})
