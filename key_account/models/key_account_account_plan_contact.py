@@ -1,6 +1,13 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+# a contact's attitude towards us (the relationship map, the decision chain)
+ATTITUDES = [
+    ("supporter", "Supporter"),
+    ("neutral", "Neutral"),
+    ("opponent", "Opponent"),
+]
+
 
 class KeyAccountAccountPlanContact(models.Model):
     """A contact of the customer on the account plan's relationship map."""
@@ -27,11 +34,7 @@ class KeyAccountAccountPlanContact(models.Model):
         string="Decision Role",
     )
     attitude = fields.Selection(
-        [
-            ("supporter", "Supporter"),
-            ("neutral", "Neutral"),
-            ("opponent", "Opponent"),
-        ],
+        ATTITUDES,
         default="neutral",
         required=True,
     )

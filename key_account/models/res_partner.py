@@ -649,22 +649,6 @@ class ResPartner(models.Model):
         import): refused to users over any channel. Addons add theirs."""
         return {
             "ka_code",
-            "ka_revenue_12m",
-            "ka_revenue_prev_12m",
-            "ka_revenue_change_pct",
-            "ka_margin_12m",
-            "ka_order_count",
-            "ka_first_order_date",
-            "ka_last_order_date",
-            "ka_receivable",
-            "ka_overdue",
-            "ka_rfm_recency",
-            "ka_rfm_frequency",
-            "ka_rfm_monetary",
-            "ka_rfm_segment",
-            "ka_p_alive",
-            "ka_expected_purchases",
-            "ka_clv",
             "ka_figures_id",
             "ka_pinyin",
             "ka_name_key",
@@ -672,8 +656,7 @@ class ResPartner(models.Model):
             "ka_mobile_normalized",
             "ka_claim_date",
             "ka_pool_notice_date",
-            "ka_last_followup_date",
-        }
+        } | self._ka_figure_fields()
 
     def _ka_check_writable(self, vals, creating=False):
         """Refuse what a user may not write: system figures, and a grade

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from odoo.addons.key_account.models.key_account_account_plan_contact import ATTITUDES
+
 
 class SalesFollowupDecisionMaker(models.Model):
     _name = "sales_followup.decision.maker"
@@ -30,11 +32,7 @@ class SalesFollowupDecisionMaker(models.Model):
         help="Defaults to the decision role set on the contact.",
     )
     attitude = fields.Selection(
-        [
-            ("supporter", "Supporter"),
-            ("neutral", "Neutral"),
-            ("opponent", "Opponent"),
-        ],
+        ATTITUDES,
         default="neutral",
         required=True,
     )
