@@ -29,19 +29,23 @@ class CrmTeam(models.Model):
         string="Recycle Without Follow-up (Days)",
         default=POOL_DEFAULTS["ka_pool_recycle_followup_days"],
         help="A customer goes back to the pool when it had no follow-up for this "
-        "many days; 0 disables the rule.",
+        "many working days (statutory holidays off, make-up days worked; calendar "
+        "days when the system parameter key_account.pool_calendar_days is set); "
+        "0 disables the rule.",
     )
     ka_pool_recycle_deal_days = fields.Integer(
         string="Recycle Without Deal (Days)",
         default=POOL_DEFAULTS["ka_pool_recycle_deal_days"],
         help="A customer goes back to the pool when it had no confirmed order "
-        "for this many days; 0 disables the rule.",
+        "for this many working days (calendar days when the system parameter "
+        "key_account.pool_calendar_days is set); 0 disables the rule.",
     )
     ka_pool_notice_days = fields.Integer(
         string="Notice Before Recycling (Days)",
         default=POOL_DEFAULTS["ka_pool_notice_days"],
-        help="The account manager gets an activity this many days before the "
-        "customer goes back to the pool.",
+        help="The account manager gets an activity this many working days "
+        "(or calendar days, as the limits) before the customer goes back to the "
+        "pool.",
     )
 
     _sql_constraints = [

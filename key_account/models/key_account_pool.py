@@ -10,6 +10,10 @@ from odoo.tools import SQL
 _logger = logging.getLogger(__name__)
 
 
+# the pool counts its limits in working days unless this parameter is true
+PARAM_POOL_CALENDAR_DAYS = "key_account.pool_calendar_days"
+
+
 class KeyAccountPool(models.AbstractModel):
     """The public customer pool (公海): claim, release, assign, recycle.
 
@@ -301,33 +305,44 @@ class KeyAccountPool(models.AbstractModel):
         self._refresh_last_followup(company, today)
         defaults = self.env["crm.team"]._ka_pool_config(False)
         tz = company._ka_tz().zone
+        working = company._ka_working_days_param(PARAM_POOL_CALENDAR_DAYS)
+        days, counts = self._day_counts(company, today, defaults, working)
         self.env.cr.execute(
             SQL(
                 """
             WITH held AS (
                 SELECT p.id, p.user_id, p.ka_pool_notice_date AS noticed,
                        COALESCE(t.ka_pool_notice_days, %(nd)s) AS notice_days,
-                       LEAST(
-                           CASE WHEN COALESCE(t.ka_pool_recycle_followup_days,
-                                              %(fd)s) > 0
-                                THEN GREATEST(%(claimed)s, fg.ka_last_followup_date)
-                                     + COALESCE(t.ka_pool_recycle_followup_days, %(fd)s)
-                           END,
-                           CASE WHEN COALESCE(t.ka_pool_recycle_deal_days, %(dd)s) > 0
-                                THEN GREATEST(%(claimed)s, fg.ka_last_order_date)
-                                     + COALESCE(t.ka_pool_recycle_deal_days, %(dd)s)
-                           END
-                       ) AS due
+                       COALESCE(t.ka_pool_recycle_followup_days, %(fd)s) AS fdays,
+                       COALESCE(t.ka_pool_recycle_deal_days, %(dd)s) AS ddays,
+                       GREATEST(%(claimed)s, fg.ka_last_followup_date) AS fbase,
+                       GREATEST(%(claimed)s, fg.ka_last_order_date) AS dbase
                   FROM res_partner p
                   LEFT JOIN key_account_partner_figures fg ON fg.id = p.ka_figures_id
                   LEFT JOIN crm_team t ON t.id = p.team_id
                  WHERE %(customer)s AND p.user_id IS NOT NULL
+            ), counted AS (
+                -- the days (working days, unless the pool counts calendar
+                -- days) left before each limit: the limit minus the days
+                -- counted since its base day, which is clamped into the range
+                SELECT h.id, h.user_id, h.noticed, h.notice_days,
+                       LEAST(
+                           CASE WHEN h.fdays > 0 THEN h.fdays - (%(count_today)s
+                                - COALESCE(cf.n, 0)) END,
+                           CASE WHEN h.ddays > 0 THEN h.ddays - (%(count_today)s
+                                - COALESCE(cd.n, 0)) END
+                       ) AS remaining
+                  FROM held h
+                  LEFT JOIN unnest(%(days)s::date[], %(counts)s::int[]) AS cf(day, n)
+                       ON cf.day = LEAST(GREATEST(h.fbase, %(first)s), %(today)s)
+                  LEFT JOIN unnest(%(days)s::date[], %(counts)s::int[]) AS cd(day, n)
+                       ON cd.day = LEAST(GREATEST(h.dbase, %(first)s), %(today)s)
             )
-            SELECT id, user_id, due, due <= %(today)s AS recycle
-              FROM held
-             WHERE due IS NOT NULL
-               AND due - notice_days <= %(today)s
-               AND (due <= %(today)s OR noticed IS NULL)
+            SELECT id, user_id, remaining, remaining <= 0 AS recycle
+              FROM counted
+             WHERE remaining IS NOT NULL
+               AND remaining <= notice_days
+               AND (remaining <= 0 OR noticed IS NULL)
             """,
                 nd=defaults["ka_pool_notice_days"],
                 fd=defaults["ka_pool_recycle_followup_days"],
@@ -339,9 +354,16 @@ class KeyAccountPool(models.AbstractModel):
                 ),
                 customer=self.env["key_account.measure"]._customer_sql(company, "p"),
                 today=today,
+                first=days[0],
+                days=days,
+                counts=counts,
+                count_today=counts[-1],
             )
         )
-        rows = self.env.cr.fetchall()
+        rows = [
+            (pid, uid, company._ka_shift_days(today, remaining, working), recycle)
+            for pid, uid, remaining, recycle in self.env.cr.fetchall()
+        ]
         notices = [(pid, uid, due) for pid, uid, due, recycle in rows if not recycle]
         recycled = [(pid, uid) for pid, uid, _due, recycle in rows if recycle]
         self._send_notices(notices, today)
@@ -363,6 +385,34 @@ class KeyAccountPool(models.AbstractModel):
             len(recycled),
         )
         return len(notices), len(recycled)
+
+    @api.model
+    def _day_counts(self, company, today, defaults, working):
+        """The days from far enough back to ``today``, each with the number of
+        days counted up to it (working days of the company, or every day):
+        what the pool's limits are counted in, for one SQL join. Far enough:
+        twice the longest limit of any team, plus two months (a Golden Week
+        never stretches a limit that far); older base days are clamped to the
+        first day, by then every limit has passed."""
+        self.env.cr.execute(
+            "SELECT MAX(GREATEST(ka_pool_recycle_followup_days, "
+            "ka_pool_recycle_deal_days)) FROM crm_team"
+        )
+        longest = max(
+            self.env.cr.fetchone()[0] or 0,
+            defaults["ka_pool_recycle_followup_days"],
+            defaults["ka_pool_recycle_deal_days"],
+        )
+        first = today - timedelta(days=2 * longest + 60)
+        days, counts, count = [], [], 0
+        day = first
+        while day <= today:
+            if not working or company._ka_is_working_day(day):
+                count += 1
+            days.append(day)
+            counts.append(count)
+            day += timedelta(days=1)
+        return days, counts
 
     @api.model
     def _send_notices(self, notices, today):

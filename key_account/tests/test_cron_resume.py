@@ -35,6 +35,10 @@ class TestCronResume(KeyAccountCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # the recycling limits below count calendar days
+        cls.env["ir.config_parameter"].set_param(
+            "key_account.pool_calendar_days", "True"
+        )
         cls.env["key_account.grade.rule"].search([]).active = False
         cls.env["key_account.warning.rule"].search([]).active = False
         Rule = cls.env["key_account.grade.rule"]

@@ -3,7 +3,7 @@ import re
 import threading
 import traceback
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from odoo import SUPERUSER_ID, api
 from odoo.exceptions import AccessError, UserError
@@ -32,6 +32,10 @@ class TestPool(KeyAccountCommon):
             }
         )
         cls.pool_more = cls._ka_customer("公海戊方有限公司", False, False)
+        # these tests count calendar days; the working days have their own test
+        cls.env["ir.config_parameter"].set_param(
+            "key_account.pool_calendar_days", "True"
+        )
 
     def test_claim_makes_it_mine(self):
         self.customer_pool.with_user(self.sales_a).action_ka_claim()
@@ -141,6 +145,32 @@ class TestPool(KeyAccountCommon):
         self.assertEqual(self.customer_west.user_id, self.sales_west)
         self.assertEqual(claimed.ka_pool_log_ids[0].action, "recycle")
         self.assertEqual(self.pool._run_recycle(self.env.company, later), (0, 0))
+
+    def test_recycle_counts_working_days_by_default(self):
+        """Without the calendar-days parameter the limits count working days
+        on the holiday calendar. Claimed on Friday 25 September 2026 with a
+        limit of 8 working days (notice 2 before): 28, 29, 30 September, then
+        8, 9, 10 (a Saturday worked, 调休), 12 and 13 October — Mid-Autumn and
+        National Day (25 September to 7 October) are off. Noticed on Monday
+        12 October, due and recycled on the 13th, where 8 calendar days would
+        have recycled it on 3 October, in the middle of the holiday."""
+        self.env["ir.config_parameter"].set_param("key_account.pool_calendar_days", "")
+        self.team_east.write(
+            {"ka_pool_recycle_followup_days": 8, "ka_pool_notice_days": 2}
+        )
+        (self.customer_b | self.customer_west).user_id = False
+        self.customer_a.ka_claim_date = datetime(2026, 9, 25, 2, 0)
+        company = self.env.company
+        self.assertEqual(self.pool._run_recycle(company, date(2026, 9, 30)), (0, 0))
+        self.assertEqual(self.pool._run_recycle(company, date(2026, 10, 3)), (0, 0))
+        self.assertEqual(self.pool._run_recycle(company, date(2026, 10, 9)), (0, 0))
+        self.assertEqual(self.pool._run_recycle(company, date(2026, 10, 12)), (1, 0))
+        activity = self.env["mail.activity"].search(
+            [("res_model", "=", "res.partner"), ("res_id", "=", self.customer_a.id)]
+        )
+        self.assertEqual(activity.date_deadline, date(2026, 10, 13))
+        self.assertEqual(self.pool._run_recycle(company, date(2026, 10, 13)), (0, 1))
+        self.assertTrue(self.customer_a.ka_in_pool)
 
     def test_recycle_queries_do_not_grow(self):
         today = date.today()
