@@ -61,7 +61,7 @@ class KamDemoGenerator(models.AbstractModel):
             .env
         )
         builder = DemoBuilder(env, size, seed)
-        stats = builder.run(run_pipeline=run_pipeline)
+        stats = builder._run(run_pipeline=run_pipeline)
         params.set_param("kam_demo.generated_on", str(builder.today))
         _logger.info(
             "kam_demo: %s customers generated in %.1f s (%s)",
@@ -74,7 +74,9 @@ class KamDemoGenerator(models.AbstractModel):
 
 class DemoBuilder:
     """The steps of the generation, sharing the random generator and what the
-    earlier steps made (customers, their profiles, users, orders)."""
+    earlier steps made (customers, their profiles, users, orders). A plain
+    helper object, not a model: nothing of it is reachable over RPC, and its
+    methods are private all the same."""
 
     def __init__(self, env, size, seed):
         self.env = env
@@ -88,50 +90,50 @@ class DemoBuilder:
     # ------------------------------------------------------------------
     # helpers
     # ------------------------------------------------------------------
-    def at(self, day, hour=10.0):
+    def _at(self, day, hour=10.0):
         """Naive UTC datetime of ``hour`` o'clock, the company's local time, on
         business ``day``."""
         return self.company._ka_day_start_utc(day) + timedelta(hours=hour)
 
-    def ago(self, days):
+    def _ago(self, days):
         return self.today - timedelta(days=days)
 
-    def pick(self, items, weights=None):
+    def _pick(self, items, weights=None):
         if weights:
             return self.rng.choices(items, weights=weights)[0]
         return self.rng.choice(items)
 
-    def person_name(self):
+    def _person_name(self):
         return self.rng.choice(D.SURNAMES) + self.rng.choice(D.GIVEN)
 
-    def mobile(self):
-        prefix = self.pick(["138", "139", "136", "186", "159", "177", "189"])
+    def _mobile(self):
+        prefix = self._pick(["138", "139", "136", "186", "159", "177", "189"])
         return f"{prefix}{self.rng.randint(10000000, 99999999)}"
 
-    def step(self, name, func, *args):
+    def _step(self, name, func, *args):
         start = time.perf_counter()
         result = func(*args)
         self.timings[name] = round(time.perf_counter() - start, 2)
         return result
 
-    def run(self, run_pipeline=True):
+    def _run(self, run_pipeline=True):
         start = time.perf_counter()
-        self.step("users", self.make_users)
-        self.step("products", self.make_products)
-        self.step("customers", self.make_customers)
-        self.step("orders", self.make_orders)
-        self.step("invoices", self.make_invoices)
-        self.step("payments", self.make_payments)
-        self.step("pool", self.make_pool_history)
-        self.step("visits", self.make_visits)
-        self.step("followups", self.make_followups)
-        self.step("projects", self.make_projects)
-        self.step("kpi", self.make_kpi_targets)
-        self.step("tickets", self.make_tickets)
-        self.step("contracts", self.make_contracts)
-        self.step("portal", self.make_portal_user)
+        self._step("users", self._make_users)
+        self._step("products", self._make_products)
+        self._step("customers", self._make_customers)
+        self._step("orders", self._make_orders)
+        self._step("invoices", self._make_invoices)
+        self._step("payments", self._make_payments)
+        self._step("pool", self._make_pool_history)
+        self._step("visits", self._make_visits)
+        self._step("followups", self._make_followups)
+        self._step("projects", self._make_projects)
+        self._step("kpi", self._make_kpi_targets)
+        self._step("tickets", self._make_tickets)
+        self._step("contracts", self._make_contracts)
+        self._step("portal", self._make_portal_user)
         if run_pipeline:
-            self.step("pipeline", self.run_pipeline)
+            self._step("pipeline", self._run_pipeline)
         self.env.flush_all()
         stats = dict(self.counts)
         stats["timings"] = self.timings
@@ -141,7 +143,7 @@ class DemoBuilder:
     # ------------------------------------------------------------------
     # users and teams
     # ------------------------------------------------------------------
-    def make_users(self):
+    def _make_users(self):
         env = self.env
         ref = env.ref
         groups = {
@@ -214,7 +216,7 @@ class DemoBuilder:
         env["crm.team.member"].create(members)
         self.counts["users"] = len(created)
 
-    def make_products(self):
+    def _make_products(self):
         vals_list = []
         for name, price, cost, months, edition in D.PRODUCTS:
             vals = {
@@ -240,7 +242,7 @@ class DemoBuilder:
     # ------------------------------------------------------------------
     # customers and contacts
     # ------------------------------------------------------------------
-    def make_uscc(self):
+    def _make_uscc(self):
         while True:
             body = f"91{self.rng.randint(110000, 659000)}"
             body += "".join(
@@ -250,7 +252,7 @@ class DemoBuilder:
             if uscc.is_valid(number):
                 return number
 
-    def make_customers(self):
+    def _make_customers(self):
         env, rng = self.env, self.rng
         industries = {
             code: env.ref(f"base.res_partner_industry_{code}")
@@ -275,8 +277,8 @@ class DemoBuilder:
                 if name not in names:
                     names.add(name)
                     break
-            profile = self.pick([p for p, _w in PROFILES], [w for _p, w in PROFILES])
-            scale = self.pick(list(SCALES), [s[0] for s in SCALES.values()])
+            profile = self._pick([p for p, _w in PROFILES], [w for _p, w in PROFILES])
+            scale = self._pick(list(SCALES), [s[0] for s in SCALES.values()])
             # who holds it: most customers, not the lost ones half of the time
             # nor the prospects 40 % of the time (those are in the pool)
             in_pool = (profile == "none" and rng.random() < 0.4) or (
@@ -316,12 +318,12 @@ class DemoBuilder:
                     "city": city,
                     "street": f"{city}市{rng.choice(D.STREETS)}{rng.randint(1, 999)}号",
                     "phone": f"{area}-{rng.randint(55000000, 89999999)}",
-                    "ka_uscc": self.make_uscc(),
+                    "ka_uscc": self._make_uscc(),
                     "industry_id": industries[industry].id,
                     "ka_customer_type": "partner"
                     if rng.random() < 0.1
                     else "end_customer",
-                    "ka_source": self.pick(
+                    "ka_source": self._pick(
                         [
                             "referral",
                             "exhibition",
@@ -336,7 +338,7 @@ class DemoBuilder:
                         "none": "potential",
                         "lost": "dormant",
                     }.get(profile, "active"),
-                    "ka_legal_representative": self.person_name(),
+                    "ka_legal_representative": self._person_name(),
                     "ka_employee_count": employees,
                     "ka_annual_revenue": employees * rng.randint(300, 1500) * 1000.0,
                     "ka_registered_capital": rng.choice([500, 1000, 5000, 10000, 50000])
@@ -367,12 +369,12 @@ class DemoBuilder:
                 contact_vals.append(
                     {
                         "parent_id": info["partner"].id,
-                        "name": self.person_name(),
+                        "name": self._person_name(),
                         "type": "contact",
                         "function": function,
                         "ka_department": department,
                         "ka_decision_role": role,
-                        "mobile": self.mobile(),
+                        "mobile": self._mobile(),
                         "phone": f"{info['area']}-{rng.randint(55000000, 89999999)}",
                         "birthdate_date": birthday,
                         "ka_hobbies": rng.choice(D.HOBBIES),
@@ -393,7 +395,7 @@ class DemoBuilder:
     # ------------------------------------------------------------------
     # orders, invoices, payments
     # ------------------------------------------------------------------
-    def order_days(self, info):
+    def _order_days(self, info):
         """Days ago of the customer's orders over the last two years."""
         rng = self.rng
         low, high = SCALES[info["scale"]][1]
@@ -419,37 +421,37 @@ class DemoBuilder:
             days = [rng.randint(3, 180) for _ in range(max(1, n // 2))]
         return sorted(days, reverse=True)
 
-    def order_lines(self, amount):
+    def _order_lines(self, amount):
         rng, products = self.rng, self.products
         names = [p[0] for p in D.PRODUCTS]
         if amount >= 100000 and rng.random() < 0.5:
             main = products[names[1]]
         else:
-            main = products[self.pick([names[0], names[3], names[5]], [60, 25, 15])]
+            main = products[self._pick([names[0], names[3], names[5]], [60, 25, 15])]
         qty = max(1, round(amount * 0.75 / main.list_price))
         lines = [(main, qty, main.list_price)]
-        service = products[self.pick([names[2], names[4]], [75, 25])]
+        service = products[self._pick([names[2], names[4]], [75, 25])]
         days = max(1, round(amount * 0.25 / service.list_price))
         lines.append((service, days, service.list_price))
         return lines
 
-    def make_orders(self):
+    def _make_orders(self):
         rng = self.rng
         vals_list, keys = [], []
         for info in self.customers:
             info["orders"] = []
             base_amount = SCALES[info["scale"]][2]
-            for days in self.order_days(info):
+            for days in self._order_days(info):
                 amount = base_amount * rng.lognormvariate(0, 0.45)
                 seller = info["owner"] or rng.choice(self.sellers[info["region"]])
-                lines = self.order_lines(amount)
+                lines = self._order_lines(amount)
                 vals_list.append(
                     {
                         "partner_id": info["partner"].id,
                         "user_id": seller.id,
                         "team_id": self.teams[info["region"]].id,
                         "company_id": self.company.id,
-                        "date_order": self.at(self.ago(days), rng.uniform(9, 17)),
+                        "date_order": self._at(self._ago(days), rng.uniform(9, 17)),
                         "state": "sale",
                         "order_line": [
                             Command.create(
@@ -474,14 +476,14 @@ class DemoBuilder:
         self.env["after_sales.authorization"]._issue_for_orders(orders.ids)
         self.counts["orders"] = len(orders)
 
-    def make_invoices(self):
+    def _make_invoices(self):
         rng = self.rng
         vals_list, rows = [], []
         for row in self.orders:
             if row["days"] < 5:
                 continue  # the last days' orders are still to invoice
             order = row["order"]
-            day = self.ago(row["days"]) + timedelta(days=rng.randint(0, 4))
+            day = self._ago(row["days"]) + timedelta(days=rng.randint(0, 4))
             day = min(day, self.today)
             term = 60 if row["info"]["scale"] == "large" else 30
             row["invoice_date"] = day
@@ -520,7 +522,7 @@ class DemoBuilder:
         self.invoiced = rows
         self.counts["invoices"] = len(moves)
 
-    def make_payments(self):
+    def _make_payments(self):
         """Customers pay their invoices in order: a good payer everything due
         up to a few days ago, a slow payer only what fell due months ago (the
         rest is overdue). Paid set-wise, one register wizard per payment day
@@ -535,9 +537,9 @@ class DemoBuilder:
         for rows in by_partner.values():
             info = rows[0]["info"]
             if info["slow_payer"]:
-                cutoff = self.ago(rng.randint(60, 150))
+                cutoff = self._ago(rng.randint(60, 150))
             else:
-                cutoff = self.ago(rng.randint(-10, 12))
+                cutoff = self._ago(rng.randint(-10, 12))
             for row in rows:
                 due = row["due"]
                 if due > cutoff:
@@ -545,7 +547,7 @@ class DemoBuilder:
                 if due < recent:
                     day = recent
                 else:
-                    day = min(due + relativedelta(day=31), self.ago(1))
+                    day = min(due + relativedelta(day=31), self._ago(1))
                 by_day[day].append(row["invoice"].id)
         count = 0
         for day in sorted(by_day):
@@ -560,7 +562,7 @@ class DemoBuilder:
     # ------------------------------------------------------------------
     # the public pool's history
     # ------------------------------------------------------------------
-    def make_pool_history(self):
+    def _make_pool_history(self):
         rng = self.rng
         month_start = self.today.replace(day=1)
         days_in_month = (self.today - month_start).days
@@ -666,7 +668,7 @@ class DemoBuilder:
                     "user_id": user.id,
                     "team_id": team.id,
                     "action": action,
-                    "date": self.at(self.ago(days), rng.uniform(9, 18)),
+                    "date": self._at(self._ago(days), rng.uniform(9, 18)),
                     "reason": reason,
                     "done_by_id": (manager if action == "assign" else user).id,
                 }
@@ -675,14 +677,14 @@ class DemoBuilder:
         )
         for days, ids in partner_writes.items():  # one write per claim day
             self.env["res.partner"].browse(ids).write(
-                {"ka_claim_date": self.at(self.ago(days))}
+                {"ka_claim_date": self._at(self._ago(days))}
             )
         self.counts["pool_moves"] = len(logs)
 
     # ------------------------------------------------------------------
     # visits, follow-ups, activities
     # ------------------------------------------------------------------
-    def make_visits(self):
+    def _make_visits(self):
         rng = self.rng
         Plan = self.env["sales_followup.visit.plan"]
         vals_list = []
@@ -697,9 +699,9 @@ class DemoBuilder:
             every = {"large": 18, "medium": 35, "small": 80}[info["scale"]]
             day = rng.randint(2, every)
             while day <= 90:
-                state = self.pick(["done", "missed", "cancelled"], [85, 10, 5])
+                state = self._pick(["done", "missed", "cancelled"], [85, 10, 5])
                 hour = rng.choice([9.5, 10.0, 13.5, 14.0, 15.0])
-                planned = self.at(self.ago(day), hour)
+                planned = self._at(self._ago(day), hour)
                 vals = {
                     "partner_id": partner.id,
                     "user_id": owner.id,
@@ -719,7 +721,7 @@ class DemoBuilder:
                         checkin_longitude=lon,
                         checkin_accuracy=rng.randint(10, 60),
                         checkout_date=checkin + timedelta(minutes=rng.randint(40, 150)),
-                        outcome=self.pick(
+                        outcome=self._pick(
                             ["progress", "no_change", "blocked", "lost"],
                             [55, 30, 10, 5],
                         ),
@@ -739,7 +741,7 @@ class DemoBuilder:
         for user, infos in held.items():
             todays = rng.sample(infos, min(3, len(infos)))
             for n, info in enumerate(todays):
-                planned = self.at(self.today, [9.5, 14.0, 16.5][n])
+                planned = self._at(self.today, [9.5, 14.0, 16.5][n])
                 vals = {
                     "partner_id": info["partner"].id,
                     "user_id": user.id,
@@ -762,7 +764,7 @@ class DemoBuilder:
                         "partner_id": info["partner"].id,
                         "user_id": user.id,
                         "purpose": rng.choice(D.VISIT_PURPOSES),
-                        "planned_date": self.at(
+                        "planned_date": self._at(
                             self.today + timedelta(days=rng.randint(1, 7)), 10.0
                         ),
                     }
@@ -770,7 +772,7 @@ class DemoBuilder:
         plans = Plan.create(vals_list)
         self.counts["visits"] = len(plans)
 
-    def make_followups(self):
+    def _make_followups(self):
         """Done follow-ups (calls, WeChat, e-mails) as the done activities'
         messages on the customers, by their salesperson; every held customer
         followed up within the team's 90 days but the few due for recycling
@@ -808,7 +810,7 @@ class DemoBuilder:
                         "subtype_id": subtype.id,
                         "mail_activity_type_id": kind.id,
                         "author_id": owner.partner_id.id,
-                        "date": self.at(self.ago(day), rng.uniform(9, 18)),
+                        "date": self._at(self._ago(day), rng.uniform(9, 18)),
                         "body": f"<p>{kind.name}: {rng.choice(D.FOLLOWUP_NOTES)}</p>",
                     }
                 )
@@ -844,7 +846,7 @@ class DemoBuilder:
     # ------------------------------------------------------------------
     # key projects
     # ------------------------------------------------------------------
-    def make_projects(self):
+    def _make_projects(self):
         rng, env = self.rng, self.env
         stages = [env.ref(f"crm.stage_lead{n}") for n in (1, 2, 3, 4)]
         candidates = [
@@ -904,7 +906,7 @@ class DemoBuilder:
                             {
                                 "partner_id": contact.id,
                                 "role": contact.ka_decision_role,
-                                "attitude": self.pick(
+                                "attitude": self._pick(
                                     ["supporter", "neutral", "opponent"], [45, 40, 15]
                                 ),
                             }
@@ -931,7 +933,7 @@ class DemoBuilder:
     # ------------------------------------------------------------------
     # KPI targets
     # ------------------------------------------------------------------
-    def make_kpi_targets(self):
+    def _make_kpi_targets(self):
         rng = self.rng
         revenue = defaultdict(float)  # user: revenue of the last 12 months
         for row in self.invoiced:
@@ -971,7 +973,7 @@ class DemoBuilder:
     # ------------------------------------------------------------------
     # feedback tickets, SLA, revisits
     # ------------------------------------------------------------------
-    def make_tickets(self):
+    def _make_tickets(self):
         rng, env = self.rng, self.env
         service = [
             u
@@ -1026,7 +1028,7 @@ class DemoBuilder:
             for _n in range(per_bucket):
                 info = rng.choice(customers)
                 subject, description = rng.choice(D.TICKET_SUBJECTS)
-                channel = self.pick(
+                channel = self._pick(
                     ["phone", "email", "portal", "wechat"], [45, 25, 15, 15]
                 )
                 contact = info["contacts"][:1]
@@ -1037,9 +1039,9 @@ class DemoBuilder:
                     "as_channel": channel,
                     "as_product_id": rng.choice(licensed).id,
                     "team_id": team.id,
-                    "user_id": self.pick(service, [3] + [1] * (len(service) - 1)).id,
+                    "user_id": self._pick(service, [3] + [1] * (len(service) - 1)).id,
                     "stage_id": stage["new"].id,
-                    "priority": self.pick(["0", "1", "2", "3"], [30, 40, 20, 10]),
+                    "priority": self._pick(["0", "1", "2", "3"], [30, 40, 20, 10]),
                     "company_id": self.company.id,
                 }
                 if channel == "phone":
@@ -1095,7 +1097,7 @@ class DemoBuilder:
             if (self.today - closed_on).days < 7:
                 pending |= revisit
                 continue
-            score = self.pick([5, 4, 3, 2, 1], [45, 30, 13, 8, 4])
+            score = self._pick([5, 4, 3, 2, 1], [45, 30, 13, 8, 4])
             by_score[score, closed_on] |= revisit
         # the last week's revisits are still to call, by the demo's 售后人员
         pending.write({"user_id": self.users["service"].id})
@@ -1115,7 +1117,7 @@ class DemoBuilder:
     # ------------------------------------------------------------------
     # contracts
     # ------------------------------------------------------------------
-    def make_contracts(self):
+    def _make_contracts(self):
         rng, env = self.rng, self.env
         product = self.products[D.PRODUCTS[3][0]]
         candidates = [
@@ -1160,7 +1162,7 @@ class DemoBuilder:
     # ------------------------------------------------------------------
     # the portal customer
     # ------------------------------------------------------------------
-    def make_portal_user(self):
+    def _make_portal_user(self):
         env = self.env
         if (
             env["res.users"]
@@ -1194,7 +1196,7 @@ class DemoBuilder:
         )
         self.portal_partner = partner
 
-    def run_pipeline(self):
+    def _run_pipeline(self):
         # in the company's language, as its users read what the steps write
         # (the generated visit plans' purpose, the reminders' summaries)
         lang = "zh_CN" if self.env["res.lang"]._lang_get("zh_CN") else None
