@@ -2,7 +2,7 @@
     "name": "Key Account Management",
     "summary": "Chinese key-account master data, grades, value figures, "
     "public customer pool and data isolation",
-    "version": "18.0.1.5.0",
+    "version": "18.0.1.6.0",
     "category": "Sales/CRM",
     "license": "AGPL-3",
     "author": "KAM Team",
@@ -52,6 +52,7 @@
         "views/key_account_cn_holiday_views.xml",
         "views/resource_calendar_views.xml",
         "views/key_account_menus.xml",
+        "views/key_account_grade_preview_views.xml",
         "views/key_account_share_views.xml",
         "views/key_account_instalment_views.xml",
         "views/key_account_account_plan_views.xml",

@@ -27,3 +27,4 @@ from . import key_account_account_plan_action
 from . import key_account_cn_holiday_year
 from . import key_account_cn_holiday
 from . import resource_calendar
+from . import res_partner_grade

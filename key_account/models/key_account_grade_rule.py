@@ -3,6 +3,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
 
 _logger = logging.getLogger(__name__)
@@ -54,31 +55,49 @@ class KeyAccountGradeRule(models.Model):
 
     def _get_domain(self):
         self.ensure_one()
-        domain = safe_eval(self.domain or "[]", {"uid": self.env.uid})
+        return self._ka_eval_domain(self.domain, self.name)
+
+    @api.model
+    def _ka_eval_domain(self, domain, name):
+        """The conditions ``domain`` (a rule's text) as a list; a
+        ValidationError naming the rule ``name`` when they are no list."""
+        domain = safe_eval(domain or "[]", {"uid": self.env.uid})
         if not isinstance(domain, list | tuple):
             raise ValidationError(
                 self.env._(
                     "The conditions of grade rule %(rule)s must be a list of "
                     "conditions, e.g. [('ka_revenue_12m', '>=', 100000)].",
-                    rule=self.name,
+                    rule=name,
                 )
             )
         return list(domain)
 
-    @api.model
-    def _apply_rules(self, company, today, partners=None):
-        """Give every customer of ``company`` the grade of the first rule it
-        matches, on the business day ``today``.
+    def _ka_rule_set(self):
+        """These rules as the rule set :meth:`_grade_plan` takes:
+        (key, grade id, conditions text, name) in priority order."""
+        return [
+            (rule.id, rule.grade_id.id, rule.domain, rule.name)
+            for rule in self.sorted(lambda r: (r.sequence, r.id))
+        ]
 
-        One search per rule, whatever the number of customers; customers whose
-        grade is locked, or who match no rule, keep their grade. Changes are
-        written with one UPDATE per grade, one INSERT of history rows and one
-        batch of chatter notes. Returns the number of customers whose grade
-        changed.
+    @api.model
+    def _grade_plan(self, company, rule_set, partners=None):
+        """What a rule set would do to the customers of ``company``.
+
+        ``rule_set``: (key, grade id, conditions text, name) in priority
+        order; the live rules (:meth:`_ka_rule_set`) for the nightly step, a
+        draft's lines for the what-if preview: both go through this method,
+        so that a preview and its application cannot disagree.
+
+        One search per rule and one query of the current grades, whatever the
+        number of customers. Customers whose grade is locked are left out;
+        customers matching no rule keep their grade (key None). Returns
+        ``({partner id: (old grade id, new grade id, key)}, skipped)``,
+        ``skipped`` the names of the rules whose conditions failed.
         """
         Partner = (
             self.env["res.partner"]
-            .with_context(active_test=True, ka_today=today)
+            .with_context(active_test=True, ka_today=self.env.context.get("ka_today"))
             .with_company(company)
         )
         base = self.env["key_account.measure"]._customer_domain(company) + [
@@ -88,39 +107,59 @@ class KeyAccountGradeRule(models.Model):
             base.append(("id", "in", partners.ids))
         self.env.flush_all()
         new_grade = {}
-        for rule in self.search([("active", "=", True)]):
+        skipped = []
+        for key, grade_id, domain, name in rule_set:
             try:
                 # a rule broken since it was saved (a field gone, a value the
                 # database refuses) is skipped, not the whole refresh
                 with self.env.cr.savepoint(flush=False):
-                    matched = Partner._search(base + rule._get_domain())
+                    matched = Partner._search(
+                        base + self._ka_eval_domain(domain, name)
+                    )
                     self.env.cr.execute(
                         matched.select("res_partner.id"), log_exceptions=False
                     )
                     rows = self.env.cr.fetchall()
             except Exception as error:  # noqa: BLE001 - logged, rule skipped
                 _logger.warning(
-                    "key_account: grade rule %s (%s) skipped: %s",
-                    rule.id,
-                    rule.name,
-                    error,
+                    "key_account: grade rule %s (%s) skipped: %s", key, name, error
                 )
+                skipped.append(name)
                 continue
             for (pid,) in rows:
-                new_grade.setdefault(pid, (rule.grade_id.id, rule.id))
-        if not new_grade:
-            return 0
-        self.env.cr.execute(
-            "SELECT id, ka_grade_id FROM res_partner WHERE id = ANY(%s)",
-            (list(new_grade),),
+                new_grade.setdefault(pid, (grade_id, key))
+        current = Partner._search(base)
+        self.env.cr.execute(current.select("res_partner.id", "res_partner.ka_grade_id"))
+        plan = {}
+        for pid, old in self.env.cr.fetchall():
+            grade, key = new_grade.get(pid, (old, None))
+            plan[pid] = (old or None, grade or None, key)
+        return plan, skipped
+
+    @api.model
+    def _apply_rules(self, company, today, partners=None):
+        """Give every customer of ``company`` the grade of the first rule it
+        matches, on the business day ``today``.
+
+        The plan of :meth:`_grade_plan` with the live rules; customers whose
+        grade is locked, or who match no rule, keep their grade. Changes are
+        written with one UPDATE per grade, one INSERT of history rows and one
+        batch of chatter notes; each customer's deciding rule with one UPDATE
+        of the figures. Returns the number of customers whose grade changed.
+        """
+        rules = self.search([("active", "=", True)])
+        plan, _skipped = self.with_context(ka_today=today)._grade_plan(
+            company, rules._ka_rule_set(), partners
         )
+        self._ka_store_deciding_rules(company, plan, partners)
         changes = defaultdict(list)
         history = []
-        for pid, old in self.env.cr.fetchall():
-            grade, rule = new_grade[pid]
-            if old != grade:
+        for pid, (old, grade, rule) in plan.items():
+            if rule is not None and old != grade:
                 changes[grade].append(pid)
                 history.append((pid, old, grade, rule))
+        if not history:
+            return 0
         for grade, pids in changes.items():
             # the grade column is ours; the chatter notes below replace the
             # tracking a write() per customer would post
@@ -131,3 +170,38 @@ class KeyAccountGradeRule(models.Model):
         self.env["res.partner"].invalidate_model(["ka_grade_id"])
         self.env["key_account.grade.history"]._record_bulk(history, day=today)
         return len(history)
+
+    @api.model
+    def _ka_store_deciding_rules(self, company, plan, partners=None):
+        """Each customer's deciding rule (empty for a locked grade or no
+        match) on its row of figures: one UPDATE, only the rows that
+        change."""
+        self.env["key_account.refresh"]._ensure_figures(company)
+        pids = list(plan)
+        rules = [plan[pid][2] for pid in pids]
+        self.env.cr.execute(
+            SQL(
+                """
+            UPDATE key_account_partner_figures f
+               SET ka_grade_rule_id = v.rule
+              FROM (
+                  SELECT p.id AS pid, d.rule
+                    FROM res_partner p
+                    LEFT JOIN unnest(%(pids)s::int[], %(rules)s::int[])
+                         AS d(pid, rule) ON d.pid = p.id
+                   WHERE %(customer)s AND (%(all)s OR p.id = ANY(%(scope)s))
+              ) v
+             WHERE f.partner_id = v.pid
+               AND f.ka_grade_rule_id IS DISTINCT FROM v.rule
+            """,
+                pids=pids,
+                rules=rules,
+                customer=self.env["key_account.measure"]._customer_sql(company, "p"),
+                all=partners is None,
+                scope=partners.ids if partners is not None else [],
+            )
+        )
+        changed = self.env.cr.rowcount
+        if changed:
+            self.env["key_account.refresh"]._invalidate_figures(changed)
+        return changed

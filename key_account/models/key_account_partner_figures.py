@@ -57,6 +57,14 @@ class KeyAccountPartnerFigures(models.Model):
     ka_last_followup_date = fields.Date(
         string="Last Follow-up", readonly=True, index=True
     )
+    ka_grade_rule_id = fields.Many2one(
+        "key_account.grade.rule",
+        string="Deciding Grade Rule",
+        readonly=True,
+        ondelete="set null",
+        help="The grade rule that gave the customer its grade in the last "
+        "grading (empty: grade locked by hand, or no rule matched).",
+    )
 
     _sql_constraints = [
         (
