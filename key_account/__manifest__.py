@@ -53,6 +53,7 @@
         "views/resource_calendar_views.xml",
         "views/key_account_menus.xml",
         "views/key_account_grade_preview_views.xml",
+        "views/key_account_pool_protection_views.xml",
         "views/key_account_share_views.xml",
         "views/key_account_instalment_views.xml",
         "views/key_account_account_plan_views.xml",

@@ -28,3 +28,5 @@ from . import key_account_cn_holiday_year
 from . import key_account_cn_holiday
 from . import resource_calendar
 from . import res_partner_grade
+from . import key_account_grade_pool
+from . import res_config_settings_pool

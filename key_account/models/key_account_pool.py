@@ -6,6 +6,7 @@ from psycopg2 import errors as pg_errors
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
+from odoo.tools.misc import formatLang
 
 _logger = logging.getLogger(__name__)
 
@@ -311,35 +312,42 @@ class KeyAccountPool(models.AbstractModel):
             SQL(
                 """
             WITH held AS (
+                -- the grade's limits first (0: the team's), then the team's,
+                -- then the defaults
                 SELECT p.id, p.user_id, p.ka_pool_notice_date AS noticed,
                        COALESCE(t.ka_pool_notice_days, %(nd)s) AS notice_days,
-                       COALESCE(t.ka_pool_recycle_followup_days, %(fd)s) AS fdays,
-                       COALESCE(t.ka_pool_recycle_deal_days, %(dd)s) AS ddays,
+                       COALESCE(NULLIF(g.ka_pool_recycle_followup_days, 0),
+                                t.ka_pool_recycle_followup_days, %(fd)s) AS fdays,
+                       COALESCE(NULLIF(g.ka_pool_recycle_deal_days, 0),
+                                t.ka_pool_recycle_deal_days, %(dd)s) AS ddays,
                        GREATEST(%(claimed)s, fg.ka_last_followup_date) AS fbase,
                        GREATEST(%(claimed)s, fg.ka_last_order_date) AS dbase
                   FROM res_partner p
                   LEFT JOIN key_account_partner_figures fg ON fg.id = p.ka_figures_id
                   LEFT JOIN crm_team t ON t.id = p.team_id
+                  LEFT JOIN key_account_grade g ON g.id = p.ka_grade_id
                  WHERE %(customer)s AND p.user_id IS NOT NULL
             ), counted AS (
                 -- the days (working days, unless the pool counts calendar
                 -- days) left before each limit: the limit minus the days
                 -- counted since its base day, which is clamped into the range
-                SELECT h.id, h.user_id, h.noticed, h.notice_days,
-                       LEAST(
-                           CASE WHEN h.fdays > 0 THEN h.fdays - (%(count_today)s
-                                - COALESCE(cf.n, 0)) END,
-                           CASE WHEN h.ddays > 0 THEN h.ddays - (%(count_today)s
-                                - COALESCE(cd.n, 0)) END
-                       ) AS remaining
+                SELECT h.id, h.user_id, h.noticed, h.notice_days, h.fdays, h.ddays,
+                       CASE WHEN h.fdays > 0 THEN h.fdays - (%(count_today)s
+                            - COALESCE(cf.n, 0)) END AS fleft,
+                       CASE WHEN h.ddays > 0 THEN h.ddays - (%(count_today)s
+                            - COALESCE(cd.n, 0)) END AS dleft
                   FROM held h
                   LEFT JOIN unnest(%(days)s::date[], %(counts)s::int[]) AS cf(day, n)
                        ON cf.day = LEAST(GREATEST(h.fbase, %(first)s), %(today)s)
                   LEFT JOIN unnest(%(days)s::date[], %(counts)s::int[]) AS cd(day, n)
                        ON cd.day = LEAST(GREATEST(h.dbase, %(first)s), %(today)s)
+            ), due AS (
+                SELECT c.*, LEAST(c.fleft, c.dleft) AS remaining FROM counted c
             )
-            SELECT id, user_id, remaining, remaining <= 0 AS recycle
-              FROM counted
+            SELECT id, user_id, remaining, remaining <= 0 AS recycle,
+                   COALESCE(fleft <= 0, FALSE), fdays,
+                   COALESCE(dleft <= 0, FALSE), ddays
+              FROM due
              WHERE remaining IS NOT NULL
                AND remaining <= notice_days
                AND (remaining <= 0 OR noticed IS NULL)
@@ -360,15 +368,25 @@ class KeyAccountPool(models.AbstractModel):
                 count_today=counts[-1],
             )
         )
-        rows = [
-            (pid, uid, company._ka_shift_days(today, remaining, working), recycle)
-            for pid, uid, remaining, recycle in self.env.cr.fetchall()
+        rows = self.env.cr.fetchall()
+        notices = [
+            (pid, uid, company._ka_shift_days(today, remaining, working))
+            for pid, uid, remaining, recycle, *_limits in rows
+            if not recycle
         ]
-        notices = [(pid, uid, due) for pid, uid, due, recycle in rows if not recycle]
-        recycled = [(pid, uid) for pid, uid, _due, recycle in rows if recycle]
+        due = {
+            pid: (uid, self._ka_recycle_reason(company, *limits))
+            for pid, uid, _remaining, recycle, *limits in rows
+            if recycle
+        }
         self._send_notices(notices, today)
+        protected = self._ka_pool_protected_ids(company, list(due), today) if due else {}
+        self._ka_rescue(
+            company, today, {pid: due[pid][0] for pid in protected}, protected
+        )
+        recycled = [(pid, due[pid]) for pid in due if pid not in protected]
         if recycled:
-            ids = [pid for pid, _uid in recycled]
+            ids = [pid for pid, _info in recycled]
             self.env.cr.execute(
                 "UPDATE res_partner SET user_id = NULL, ka_claim_date = NULL, "
                 "ka_pool_notice_date = NULL WHERE id = ANY(%s)",
@@ -377,14 +395,128 @@ class KeyAccountPool(models.AbstractModel):
             self.env["res.partner"].invalidate_model(
                 ["user_id", "ka_claim_date", "ka_pool_notice_date"]
             )
-            reason = self.env._("No follow-up or no deal within the team's limits")
-            self._log([(pid, uid, "recycle", reason) for pid, uid in recycled])
+            self._log(
+                [(pid, uid, "recycle", reason) for pid, (uid, reason) in recycled]
+            )
         _logger.info(
-            "key_account pool: %s notices, %s customers recycled",
+            "key_account pool: %s notices, %s customers recycled, %s protected",
             len(notices),
             len(recycled),
+            len(protected),
         )
         return len(notices), len(recycled)
+
+    def _ka_lang_env(self, company):
+        """This model in the company's language, for the texts the nightly
+        run writes (logs, activities)."""
+        return self.with_context(lang=company.partner_id.lang or self.env.lang)
+
+    @api.model
+    def _ka_recycle_reason(self, company, followup_due, fdays, deal_due, ddays):
+        """Why a customer goes back to the pool, in the company's language."""
+        env = self._ka_lang_env(company).env
+        reasons = []
+        if followup_due:
+            reasons.append(env._("no follow-up for %(days)s days", days=fdays))
+        if deal_due:
+            reasons.append(env._("no confirmed order for %(days)s days", days=ddays))
+        return env._("Recycled: %(reasons)s", reasons="; ".join(reasons))
+
+    @api.model
+    def _ka_pool_protected_ids(self, company, candidate_ids, today):
+        """The customers of ``candidate_ids`` (due to go back to the pool of
+        ``company`` on ``today``) that must not be recycled silently:
+        {partner id: reason}. Here open receivables and a high lifetime value
+        with a high probability alive (thresholds in Settings); addons add
+        their reasons with ``super()`` (after_sales: running contracts and
+        authorizations, open tickets). Set-wise: one query per addon."""
+        if not candidate_ids:
+            return {}
+        params = self.env["ir.config_parameter"].sudo()
+        clv_min = float(params.get_param("key_account.pool_protect_clv", 500000) or 0)
+        alive_min = float(params.get_param("key_account.pool_protect_p_alive", 0.8) or 0)
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT f.partner_id, f.ka_receivable, f.ka_clv, f.ka_p_alive,
+                   f.ka_receivable > 0,
+                   %(clv)s > 0 AND f.ka_clv >= %(clv)s AND f.ka_p_alive >= %(alive)s
+              FROM key_account_partner_figures f
+             WHERE f.partner_id = ANY(%(ids)s)
+               AND (f.ka_receivable > 0
+                    OR (%(clv)s > 0 AND f.ka_clv >= %(clv)s
+                        AND f.ka_p_alive >= %(alive)s))
+            """,
+                ids=list(candidate_ids),
+                clv=clv_min,
+                alive=alive_min,
+            )
+        )
+        env = self._ka_lang_env(company).env
+        currency = company.currency_id
+        protected = {}
+        for pid, receivable, value, alive, has_receivable, valuable in (
+            self.env.cr.fetchall()
+        ):
+            reasons = []
+            if has_receivable:
+                reasons.append(
+                    env._(
+                        "open receivables of %(amount)s",
+                        amount=formatLang(env, receivable, currency_obj=currency),
+                    )
+                )
+            if valuable:
+                reasons.append(
+                    env._(
+                        "lifetime value %(clv)s with a probability alive of "
+                        "%(alive)s %%",
+                        clv=formatLang(env, value, currency_obj=currency),
+                        alive=round(100 * (alive or 0)),
+                    )
+                )
+            protected[pid] = "; ".join(reasons)
+        return protected
+
+    @api.model
+    def _ka_rescue(self, company, today, holders, protected):
+        """Protected customers stay with their account manager: once per
+        holding, the account manager and the team leader get a rescue
+        activity with the reason, and the pool log says why the customer was
+        kept. holders: {partner id: account manager id}."""
+        if not protected:
+            return 0
+        self.env.cr.execute(
+            """
+            SELECT p.id, t.user_id
+              FROM res_partner p
+              LEFT JOIN crm_team t ON t.id = p.team_id
+             WHERE p.id = ANY(%s)
+               AND NOT EXISTS (
+                   SELECT 1 FROM key_account_pool_log l
+                    WHERE l.partner_id = p.id AND l.action = 'kept'
+                      AND l.date >= COALESCE(p.ka_claim_date, p.create_date))
+            """,
+            (list(protected),),
+        )
+        todo = self.env.cr.fetchall()
+        if not todo:
+            return 0
+        env = self._ka_lang_env(company).env
+        activity_type = self.env.ref("mail.mail_activity_data_todo")
+        activities = []
+        logs = []
+        for pid, leader in todo:
+            reason = env._(
+                "Kept (not recycled): %(reason)s", reason=protected[pid] or "-"
+            )
+            summary = env._("Rescue: %(reason)s", reason=protected[pid] or "-")
+            for uid in {holders[pid], leader} - {None, False}:
+                activities.append((pid, uid, activity_type.id, today, summary))
+            logs.append((pid, holders[pid], "kept", reason))
+        self.env["mail.activity"]._ka_create_for_partners(activities)
+        self._log(logs)
+        return len(todo)
 
     @api.model
     def _day_counts(self, company, today, defaults, working):
@@ -396,7 +528,11 @@ class KeyAccountPool(models.AbstractModel):
         first day, by then every limit has passed."""
         self.env.cr.execute(
             "SELECT MAX(GREATEST(ka_pool_recycle_followup_days, "
-            "ka_pool_recycle_deal_days)) FROM crm_team"
+            "ka_pool_recycle_deal_days)) FROM ("
+            " SELECT ka_pool_recycle_followup_days, ka_pool_recycle_deal_days"
+            " FROM crm_team UNION ALL"
+            " SELECT ka_pool_recycle_followup_days, ka_pool_recycle_deal_days"
+            " FROM key_account_grade) limits"
         )
         longest = max(
             self.env.cr.fetchone()[0] or 0,

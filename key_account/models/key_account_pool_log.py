@@ -18,6 +18,7 @@ class KeyAccountPoolLog(models.Model):
             ("assign", "Assigned"),
             ("recycle", "Recycled"),
             ("notice", "Recycling Notice"),
+            ("kept", "Kept (Protected)"),
         ],
         required=True,
         index=True,

@@ -21,3 +21,4 @@ from . import test_account_plan
 from . import test_handover_more
 from . import test_cn_calendar
 from . import test_grade_preview
+from . import test_pool_protection
