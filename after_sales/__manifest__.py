@@ -2,7 +2,7 @@
     "name": "Key Account After-sales",
     "summary": "Authorization keys, feedback tickets with SLA by grade, revisits, "
     "repairs and contract renewal",
-    "version": "18.0.2.2.0",
+    "version": "18.0.2.3.0",
     "category": "Services/Helpdesk",
     "license": "AGPL-3",
     "author": "KAM Team",
@@ -43,6 +43,7 @@
         "views/repair_order_views.xml",
         "views/contract_contract_views.xml",
         "views/after_sales_menus.xml",
+        "views/res_partner_service_views.xml",
         "report/after_sales_reports.xml",
     ],
     "demo": [

@@ -14,3 +14,8 @@ class HelpdeskTicketCategory(models.Model):
         help="Working hours allowed to resolve tickets of this category; when "
         "zero, the target of the customer's grade applies.",
     )
+    as_is_complaint = fields.Boolean(
+        string="Complaint",
+        help="Tickets of this category are complaints: counted in the customer's "
+        "complaints.",
+    )

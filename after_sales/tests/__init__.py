@@ -21,3 +21,4 @@ from . import test_performance
 from . import test_ticket_share
 from . import test_ticket_sla_holidays
 from . import test_pool_protection
+from . import test_service_figures
