@@ -16,6 +16,7 @@
         "l10n_cn_city",
         "partner_contact_birthdate",
         "resource",
+        "web_hierarchy",
     ],
     "external_dependencies": {
         "python": [
@@ -54,6 +55,7 @@
         "views/key_account_menus.xml",
         "views/key_account_grade_preview_views.xml",
         "views/key_account_pool_protection_views.xml",
+        "views/res_partner_contact_views.xml",
         "views/key_account_share_views.xml",
         "views/key_account_instalment_views.xml",
         "views/key_account_account_plan_views.xml",

@@ -30,3 +30,4 @@ from . import resource_calendar
 from . import res_partner_grade
 from . import key_account_grade_pool
 from . import res_config_settings_pool
+from . import res_partner_contact

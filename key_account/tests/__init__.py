@@ -22,3 +22,4 @@ from . import test_handover_more
 from . import test_cn_calendar
 from . import test_grade_preview
 from . import test_pool_protection
+from . import test_contacts

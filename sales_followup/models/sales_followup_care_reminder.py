@@ -219,9 +219,17 @@ class SalesFollowupCareReminder(models.Model):
         """Queue the greeting e-mails of the reminders just created, for 9:00
         on the day in the company's time zone, to those with an e-mail
         address: one batch per template and day (a reminder is created once,
-        so is its greeting)."""
+        so is its greeting). A greeting to a company (an anniversary, a
+        holiday) goes to its primary and decision-making contacts; to the
+        company's own address only when it has none with an e-mail."""
         if not candidates:
             return
+        companies = {
+            cand["partner_id"]
+            for cand in candidates
+            if cand["partner_id"] == cand["commercial_partner_id"]
+        }
+        people = self.env["res.partner"]._ka_greeting_recipients(companies)
         partners = self.env["res.partner"].browse(
             {cand["partner_id"] for cand in candidates}
         )
@@ -229,11 +237,16 @@ class SalesFollowupCareReminder(models.Model):
         with_email = set(partners.filtered("email").ids)
         batches = defaultdict(list)
         for cand in candidates:
-            if cand["partner_id"] in with_email:
-                batches[(cand["template_id"], cand["occasion_date"])].append(
-                    cand["partner_id"]
+            batch = batches[(cand["template_id"], cand["occasion_date"])]
+            if cand["partner_id"] in people:
+                batch.extend(
+                    pid for pid in people[cand["partner_id"]] if pid not in batch
                 )
+            elif cand["partner_id"] in with_email:
+                batch.append(cand["partner_id"])
         for (template_id, day), partner_ids in batches.items():
+            if not partner_ids:
+                continue
             when = company._ka_day_start_utc(day) + timedelta(hours=GREETING_HOUR)
             self.env["mail.template"].browse(template_id).sudo().send_mail_batch(
                 partner_ids,
