@@ -354,6 +354,22 @@ class TestRpcSurface(HttpCase):
                 }
             )
             return self._build(key, lambda: self._wizard(model, vals, caller))
+        if model == "key_account.grade.preview":
+            # a draft of the grade rules (a copy of the live ones)
+            return self._build(key, lambda: self._wizard(model, {}, owner))
+        if model == "key_account.grade.preview.cell":
+            preview = self._record("key_account.grade.preview", side, role)
+            return self._build(
+                key,
+                lambda: env[model].create(
+                    {
+                        "preview_id": preview.id,
+                        "moved": True,
+                        "count": 1,
+                        "partner_ids_data": customer.ids,
+                    }
+                ),
+            )
         if model == "key_account.cn.holiday.year":
             # a year the chinesecalendar package knows (the button reloads it)
             return self._build(
