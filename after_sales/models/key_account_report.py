@@ -39,7 +39,9 @@ class KeyAccountReport(models.Model):
         columns = [
             name
             for name, field in self._fields.items()
-            if name != "id" and field.store and field.column_type
+            if name != "id"
+            and field.store
+            and field.column_type
             and name not in ("satisfaction", "revisit_count")
         ]
         # the base rows, their columns in a known order, without satisfaction

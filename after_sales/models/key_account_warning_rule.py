@@ -23,7 +23,7 @@ class KeyAccountWarningRule(models.Model):
 
     @api.constrains("warning_type", "days", "threshold")
     def _check_parameters(self):
-        super()._check_parameters()
+        result = super()._check_parameters()
         for rule in self:
             kind = rule.warning_type
             if kind in ("as_sla_breaches", "as_complaints") and rule.threshold < 1:
@@ -40,6 +40,7 @@ class KeyAccountWarningRule(models.Model):
                         rule=rule.name,
                     )
                 )
+        return result
 
     def _matching_sql(self, company, today):
         columns = {

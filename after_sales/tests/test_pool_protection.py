@@ -28,8 +28,12 @@ class TestPoolProtectionAfterSales(TicketCommon):
             }
         )
         cls.today = cls.env.company._ka_today()
-        cls.customer_c = cls._ka_customer("上海丙方软件有限公司", cls.sales_a, cls.team_east)
-        cls.customer_d = cls._ka_customer("上海丁方物流有限公司", cls.sales_b, cls.team_east)
+        cls.customer_c = cls._ka_customer(
+            "上海丙方软件有限公司", cls.sales_a, cls.team_east
+        )
+        cls.customer_d = cls._ka_customer(
+            "上海丁方物流有限公司", cls.sales_b, cls.team_east
+        )
         customers = cls.customer_a | cls.customer_b | cls.customer_c | cls.customer_d
         customers.write({"ka_claim_date": cls.today - timedelta(days=100)})
         cls.customer_west.ka_claim_date = cls.today
@@ -60,7 +64,9 @@ class TestPoolProtectionAfterSales(TicketCommon):
         )
 
     def test_serving_customers_are_kept(self):
-        ids = (self.customer_a | self.customer_b | self.customer_c | self.customer_d).ids
+        ids = (
+            self.customer_a | self.customer_b | self.customer_c | self.customer_d
+        ).ids
         protected = self.pool._ka_pool_protected_ids(self.env.company, ids, self.today)
         self.assertEqual(
             set(protected),
@@ -90,7 +96,9 @@ class TestPoolProtectionAfterSales(TicketCommon):
         self.assertIn("60", self.customer_b.ka_pool_log_ids[0].reason)
 
     def test_protection_queries_do_not_grow(self):
-        ids = (self.customer_a | self.customer_b | self.customer_c | self.customer_d).ids
+        ids = (
+            self.customer_a | self.customer_b | self.customer_c | self.customer_d
+        ).ids
 
         def count(pids):
             self.env.invalidate_all()

@@ -66,7 +66,8 @@ class TestServiceFigures(TicketCommon):
         )
         self.assertFalse(skipped)
         self.assertEqual(
-            {pid for pid, (_old, _new, key) in plan.items() if key}, {self.customer_a.id}
+            {pid for pid, (_old, _new, key) in plan.items() if key},
+            {self.customer_a.id},
         )
         warning_rule = self.env["key_account.warning.rule"].create(
             {
@@ -101,6 +102,8 @@ class TestServiceFigures(TicketCommon):
         count()
         few = count()
         for i in range(10):
-            self._ticket(self._ka_customer(f"工单客户{i}", self.sales_a, self.team_east))
+            self._ticket(
+                self._ka_customer(f"工单客户{i}", self.sales_a, self.team_east)
+            )
         count()
         self.assertEqual(count(), few)

@@ -27,7 +27,6 @@ from . import key_account_account_plan_action
 from . import key_account_cn_holiday_year
 from . import key_account_cn_holiday
 from . import resource_calendar
-from . import res_partner_grade
+from . import res_partner_grade_contact
 from . import key_account_grade_pool
 from . import res_config_settings_pool
-from . import res_partner_contact

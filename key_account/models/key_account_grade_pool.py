@@ -21,8 +21,10 @@ class KeyAccountGrade(models.Model):
     _sql_constraints = [
         (
             "ka_pool_days_positive",
-            "CHECK(COALESCE(ka_pool_recycle_followup_days, 0) >= 0 "
-            "AND COALESCE(ka_pool_recycle_deal_days, 0) >= 0)",
+            (
+                "CHECK(COALESCE(ka_pool_recycle_followup_days, 0) >= 0 "
+                "AND COALESCE(ka_pool_recycle_deal_days, 0) >= 0)"
+            ),
             "The recycling limits of a grade cannot be negative.",
         ),
     ]

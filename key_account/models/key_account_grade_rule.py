@@ -113,9 +113,7 @@ class KeyAccountGradeRule(models.Model):
                 # a rule broken since it was saved (a field gone, a value the
                 # database refuses) is skipped, not the whole refresh
                 with self.env.cr.savepoint(flush=False):
-                    matched = Partner._search(
-                        base + self._ka_eval_domain(domain, name)
-                    )
+                    matched = Partner._search(base + self._ka_eval_domain(domain, name))
                     self.env.cr.execute(
                         matched.select("res_partner.id"), log_exceptions=False
                     )

@@ -380,7 +380,9 @@ class KeyAccountPool(models.AbstractModel):
             if recycle
         }
         self._send_notices(notices, today)
-        protected = self._ka_pool_protected_ids(company, list(due), today) if due else {}
+        protected = (
+            self._ka_pool_protected_ids(company, list(due), today) if due else {}
+        )
         self._ka_rescue(
             company, today, {pid: due[pid][0] for pid in protected}, protected
         )
@@ -434,7 +436,9 @@ class KeyAccountPool(models.AbstractModel):
             return {}
         params = self.env["ir.config_parameter"].sudo()
         clv_min = float(params.get_param("key_account.pool_protect_clv", 500000) or 0)
-        alive_min = float(params.get_param("key_account.pool_protect_p_alive", 0.8) or 0)
+        alive_min = float(
+            params.get_param("key_account.pool_protect_p_alive", 0.8) or 0
+        )
         self.env.cr.execute(
             SQL(
                 """
@@ -455,9 +459,14 @@ class KeyAccountPool(models.AbstractModel):
         env = self._ka_lang_env(company).env
         currency = company.currency_id
         protected = {}
-        for pid, receivable, value, alive, has_receivable, valuable in (
-            self.env.cr.fetchall()
-        ):
+        for (
+            pid,
+            receivable,
+            value,
+            alive,
+            has_receivable,
+            valuable,
+        ) in self.env.cr.fetchall():
             reasons = []
             if has_receivable:
                 reasons.append(

@@ -46,7 +46,9 @@ class TestGradePreview(KeyAccountCommon):
     def test_deciding_rule_and_explanation(self):
         self.assertEqual(self.customer_a.ka_grade_rule_id, self.rule_a)
         self.assertEqual(self.customer_b.ka_grade_rule_id, self.rule_c)
-        explanation = str(self.customer_a.with_context(lang="en_US").ka_grade_explanation)
+        explanation = str(
+            self.customer_a.with_context(lang="en_US").ka_grade_explanation
+        )
         self.assertIn("大于五万", explanation)
         self.assertIn("Any of:", explanation)
         # the customer's revenue beside the threshold, the condition met

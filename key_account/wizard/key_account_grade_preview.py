@@ -50,11 +50,9 @@ class KeyAccountGradePreview(models.TransientModel):
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
         if "rule_ids" in fields_list and not values.get("rule_ids"):
-            rules = (
-                self.env["key_account.grade.rule"]
-                .with_context(active_test=False)
-                .search([], order="sequence, id")  # every rule: the draft is a copy
-            )
+            Rule = self.env["key_account.grade.rule"].with_context(active_test=False)
+            # every rule, archived ones too: the draft is a copy
+            rules = Rule.search([], order="sequence, id")  # pylint: disable=no-search-all
             values["rule_ids"] = [
                 fields.Command.create(
                     {

@@ -14,10 +14,10 @@ class KeyAccountGradePreviewCell(models.TransientModel):
         "key_account.grade.preview", required=True, ondelete="cascade", index=True
     )
     from_grade_id = fields.Many2one(
-        "key_account.grade", string="From Grade", ondelete="cascade", readonly=True
+        "key_account.grade", ondelete="cascade", readonly=True
     )
     to_grade_id = fields.Many2one(
-        "key_account.grade", string="To Grade", ondelete="cascade", readonly=True
+        "key_account.grade", ondelete="cascade", readonly=True
     )
     moved = fields.Boolean(readonly=True)
     direction = fields.Selection(
