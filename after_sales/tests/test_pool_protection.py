@@ -27,6 +27,8 @@ class TestPoolProtectionAfterSales(TicketCommon):
                 "ka_pool_notice_days": 7,
             }
         )
+        # the texts of the nightly run are in the company's language
+        cls.env.company.partner_id.lang = "en_US"
         cls.today = cls.env.company._ka_today()
         cls.customer_c = cls._ka_customer(
             "上海丙方软件有限公司", cls.sales_a, cls.team_east

@@ -29,6 +29,8 @@ class TestPoolProtection(KeyAccountCommon):
         cls.env["ir.config_parameter"].set_param(
             "key_account.pool_protect_p_alive", "0.5"
         )
+        # the texts of the nightly run are in the company's language
+        cls.env.company.partner_id.lang = "en_US"
         cls.today = date.today()
         cls.claim = cls.today - timedelta(days=100)
         (cls.customer_a | cls.customer_b).write({"ka_claim_date": cls.claim})
