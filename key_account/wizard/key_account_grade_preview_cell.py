@@ -42,7 +42,7 @@ class KeyAccountGradePreviewCell(models.TransientModel):
         return {
             "type": "ir.actions.act_window",
             "name": self.env._(
-                "%(old)s → %(new)s",
+                "From %(old)s to %(new)s",
                 old=self.from_grade_id.name or self.env._("No Grade"),
                 new=self.to_grade_id.name or self.env._("No Grade"),
             ),
