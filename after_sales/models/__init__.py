@@ -17,7 +17,5 @@ from . import key_account_grade
 from . import key_account_cn_holiday_year
 from . import key_account_pool
 from . import key_account_partner_figures
-from . import res_partner_service
-from . import key_account_pipeline_service
 from . import key_account_warning_rule
 from . import key_account_report

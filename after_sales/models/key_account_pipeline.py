@@ -20,6 +20,9 @@ class KeyAccountPipeline(models.AbstractModel):
             (130, "authorization_expiry"),
             (140, "contract_reminders"),
             (150, "periodic_revisits"),
+            # the service figures: after the figures, before the grade and
+            # warning rules that may use them
+            (25, "service_figures"),
         ]
 
     @api.model
@@ -30,6 +33,9 @@ class KeyAccountPipeline(models.AbstractModel):
             authorization_expiry=self.env._("Authorization expiry and reminders"),
             contract_reminders=self.env._("Contract expiry reminders"),
             periodic_revisits=self.env._("Periodic revisits and rating e-mails"),
+            service_figures=self.env._(
+                "Service figures: tickets, complaints, SLA breaches, satisfaction"
+            ),
         )
 
     @api.model
@@ -56,3 +62,9 @@ class KeyAccountPipeline(models.AbstractModel):
         planned = Revisit._schedule_periodic(company, today)
         sent = Revisit._send_due_rating_requests(company, today)
         return len(planned) + len(sent)
+
+    @api.model
+    def _step_service_figures(self, company, today):
+        return self.env["key_account.partner.figures"]._as_refresh_service_figures(
+            company, today
+        )

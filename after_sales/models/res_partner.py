@@ -19,6 +19,27 @@ class ResPartner(models.Model):
         "(lines started, not ended, not cancelled): 12 times their monthly "
         "recurring amount, untaxed. Recomputed with the key-account figures.",
     )
+    # the service figures (nightly step service_figures, in the customer's
+    # row of figures): read, search and group like stored fields, usable in
+    # grade rules, never written by users (figure fields are system fields)
+    as_ticket_count_12m = fields.Integer(
+        string="Tickets (12 Months)", related="ka_figures_id.as_ticket_count_12m"
+    )
+    as_complaint_count_12m = fields.Integer(
+        string="Complaints (12 Months)",
+        related="ka_figures_id.as_complaint_count_12m",
+    )
+    as_sla_breach_count_12m = fields.Integer(
+        string="SLA Breaches (12 Months)",
+        related="ka_figures_id.as_sla_breach_count_12m",
+    )
+    as_revisit_count_12m = fields.Integer(
+        string="Rated Revisits (12 Months)",
+        related="ka_figures_id.as_revisit_count_12m",
+    )
+    as_satisfaction = fields.Float(
+        string="Satisfaction", related="ka_figures_id.as_satisfaction"
+    )
 
     @api.depends_context("uid")
     def _compute_as_authorization_count(self):

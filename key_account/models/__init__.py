@@ -27,6 +27,5 @@ from . import key_account_account_plan_action
 from . import key_account_cn_holiday_year
 from . import key_account_cn_holiday
 from . import resource_calendar
-from . import res_partner_grade_contact
 from . import key_account_grade_pool
 from . import res_config_settings_pool
