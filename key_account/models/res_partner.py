@@ -84,6 +84,7 @@ class ResPartner(models.Model):
     ka_status = fields.Selection(
         [
             ("potential", "Potential"),
+            ("new", "New"),
             ("active", "Active"),
             ("dormant", "Dormant"),
             ("lost", "Lost"),
@@ -93,6 +94,10 @@ class ResPartner(models.Model):
         default="potential",
         index=True,
         tracking=True,
+        readonly=True,
+        help="Set by the nightly lifecycle rules (new, active, dormant, lost by "
+        "the days since the last confirmed order); by hand only with Change "
+        "Status (lost with its churn reason, invalid).",
     )
     ka_qq = fields.Char(string="QQ")
     ka_wechat = fields.Char(string="WeChat")

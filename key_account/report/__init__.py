@@ -1,2 +1,3 @@
 from . import key_account_report
 from . import key_account_pareto_report
+from . import key_account_churn_rate
