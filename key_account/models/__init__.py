@@ -35,3 +35,5 @@ from . import key_account_grade_lifecycle
 from . import key_account_pipeline_lifecycle
 from . import key_account_partner_figures_lifecycle
 from . import res_config_settings
+from . import key_account_warning_rule_signal
+from . import key_account_warning_signal

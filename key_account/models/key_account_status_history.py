@@ -61,9 +61,7 @@ class KeyAccountStatusHistory(models.Model):
         "res.users", string="Account Manager", ondelete="set null", index=True
     )
     team_id = fields.Many2one("crm.team", string="Sales Team", ondelete="set null")
-    grade_id = fields.Many2one(
-        "key_account.grade", string="Grade", ondelete="set null"
-    )
+    grade_id = fields.Many2one("key_account.grade", string="Grade", ondelete="set null")
     industry_id = fields.Many2one(
         "res.partner.industry", string="Industry", ondelete="set null"
     )
@@ -74,8 +72,10 @@ class KeyAccountStatusHistory(models.Model):
 
     @api.model
     def _selection_status(self):
-        return self.env["res.partner"]._fields["ka_status"]._description_selection(
-            self.env
+        return (
+            self.env["res.partner"]
+            ._fields["ka_status"]
+            ._description_selection(self.env)
         )
 
     @api.model

@@ -106,12 +106,14 @@ class ResPartner(models.Model):
         self.check_access("read")
         activity_type = self.env.ref("key_account.mail_activity_type_win_back")
         customers = self.sudo().filtered(
-            lambda p: p.ka_status in WIN_BACK_STATUSES
-            and p.user_id
-            and (
-                p.ka_status != "lost"
-                or not p.ka_churn_reason_id
-                or p.ka_churn_reason_id.win_back
+            lambda p: (
+                p.ka_status in WIN_BACK_STATUSES
+                and p.user_id
+                and (
+                    p.ka_status != "lost"
+                    or not p.ka_churn_reason_id
+                    or p.ka_churn_reason_id.win_back
+                )
             )
         )
         Activity = self.env["mail.activity"].sudo()

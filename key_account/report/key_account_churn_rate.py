@@ -37,7 +37,8 @@ class KeyAccountChurnRate(models.Model):
                 SELECT c.id AS company_id, m::date AS month
                   FROM res_company c
                  CROSS JOIN generate_series(
-                       date_trunc('month', CURRENT_DATE) - %(span)s * interval '1 month',
+                       date_trunc('month', CURRENT_DATE)
+                           - %(span)s * interval '1 month',
                        date_trunc('month', CURRENT_DATE), interval '1 month') m
             ), start AS (
                 SELECT mo.company_id, mo.month, COUNT(*) AS n

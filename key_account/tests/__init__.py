@@ -21,3 +21,5 @@ from . import test_account_plan
 from . import test_handover_more
 from . import test_cn_calendar
 from . import test_lifecycle
+from . import test_signals
+from . import test_source_report

@@ -21,7 +21,11 @@ class TestLifecycle(KeyAccountCommon):
         company = cls.env.company
         company.write({"ka_new_days": 90, "ka_dormant_days": 180, "ka_lost_days": 365})
         cls.competitor = cls.env["res.partner"].create(
-            {"name": "对手科技有限公司", "is_company": True, "ka_customer_type": "competitor"}
+            {
+                "name": "对手科技有限公司",
+                "is_company": True,
+                "ka_customer_type": "competitor",
+            }
         )
 
     def _customer(self, name, first=None, last=None, user=None, **vals):
@@ -29,8 +33,7 @@ class TestLifecycle(KeyAccountCommon):
         partner.write(
             {
                 "ka_first_order_date": first and TODAY - timedelta(days=first),
-                "ka_last_order_date": last is not None
-                and TODAY - timedelta(days=last),
+                "ka_last_order_date": last is not None and TODAY - timedelta(days=last),
             }
         )
         return partner
@@ -98,9 +101,7 @@ class TestLifecycle(KeyAccountCommon):
         (dormant | lost).sudo().write({"ka_last_order_date": later})
         self._run(later)
         self.assertEqual((dormant.ka_status, lost.ka_status), ("active", "active"))
-        self.assertEqual(
-            self._history(lost).mapped("new_status"), ["lost", "active"]
-        )
+        self.assertEqual(self._history(lost).mapped("new_status"), ["lost", "active"])
 
     def test_a_real_order_makes_a_new_customer(self):
         prospect = self._customer("首单客户有限公司")
@@ -179,7 +180,13 @@ class TestLifecycle(KeyAccountCommon):
         created = (
             self.env["res.partner"]
             .with_user(self.sales_a)
-            .create({"name": "新建客户有限公司", "is_company": True, "ka_status": "potential"})
+            .create(
+                {
+                    "name": "新建客户有限公司",
+                    "is_company": True,
+                    "ka_status": "potential",
+                }
+            )
         )
         self.assertEqual(created.ka_status, "potential")
         # a colleague's customer: only its account manager or a manager
@@ -364,7 +371,9 @@ class TestPurchaseProbabilities(BaseCase):
                 clv.expected_purchases_new_customer(params, t),
                 delta=1e-6,
             )
-        self.assertEqual(clv.probability_of_purchases(PAPER, 0, [0, 1]).tolist(), [1, 0])
+        self.assertEqual(
+            clv.probability_of_purchases(PAPER, 0, [0, 1]).tolist(), [1, 0]
+        )
         with self.assertRaises(clv.CLVInputError):
             clv.probability_of_purchases(PAPER, 10, [1.5])
 

@@ -82,8 +82,12 @@ class KeyAccountStatusWizard(models.TransientModel):
                 )
             return {"type": "ir.actions.act_window_close"}
         changed = partners.sudo().filtered(
-            lambda p: p.ka_status != self.new_status
-            or (self.new_status == "lost" and p.ka_churn_reason_id != self.reason_id)
+            lambda p: (
+                p.ka_status != self.new_status
+                or (
+                    self.new_status == "lost" and p.ka_churn_reason_id != self.reason_id
+                )
+            )
         )
         if not changed:
             return {"type": "ir.actions.act_window_close"}
