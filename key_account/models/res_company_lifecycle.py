@@ -11,20 +11,20 @@ class ResCompany(models.Model):
     ka_new_days = fields.Integer(
         string="New Customer Period (days)",
         default=90,
-        help="A customer is new (新客户) for this many days after its first "
+        help="A customer is new for this many days after its first "
         "confirmed order, then active.",
     )
     ka_dormant_days = fields.Integer(
         string="Dormant After (days)",
         default=180,
-        help="A customer without a confirmed order for this many days is dormant "
-        "(沉睡), unless its grade sets its own number.",
+        help="A customer without a confirmed order for this many days is dormant, "
+        "unless its grade sets its own number.",
     )
     ka_lost_days = fields.Integer(
         string="Lost After (days)",
         default=365,
-        help="A customer without a confirmed order for this many days is lost "
-        "(流失), unless its grade sets its own number.",
+        help="A customer without a confirmed order for this many days is lost, "
+        "unless its grade sets its own number.",
     )
 
     @api.constrains("ka_new_days", "ka_dormant_days", "ka_lost_days")

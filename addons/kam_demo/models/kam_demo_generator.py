@@ -134,6 +134,7 @@ class DemoBuilder:
         self._step("portal", self._make_portal_user)
         if run_pipeline:
             self._step("pipeline", self._run_pipeline)
+            self._step("churn", self._make_churn)
         self.env.flush_all()
         stats = dict(self.counts)
         stats["timings"] = self.timings
@@ -1195,6 +1196,42 @@ class DemoBuilder:
             }
         )
         self.portal_partner = partner
+
+    def _make_churn(self):
+        """A few dormant or lost customers marked lost by hand with their
+        churn reason (and the competitor they went to, 流失方向), after the
+        pipeline set every customer's status: the churn analysis and the
+        win-back list have something to show."""
+        env = self.env
+        Partner = env["res.partner"]
+        competitors = Partner.create(
+            [
+                {"name": name, "is_company": True, "ka_customer_type": "competitor"}
+                for name in ("智远软件股份有限公司", "恒泰信息技术有限公司")
+            ]
+        )
+        candidates = Partner.search(
+            [
+                ("id", "in", [info["partner"].id for info in self.customers]),
+                ("ka_status", "in", ["dormant", "lost"]),
+            ],
+            order="id",
+            limit=6,
+        )
+        codes = ("competitor", "price", "service", "competitor", "need_gone")
+        codes += ("company_closed",)
+        Wizard = env["key_account.status.wizard"]
+        for n, partner in enumerate(candidates):
+            reason = env.ref(f"key_account.churn_reason_{codes[n % len(codes)]}")
+            Wizard.create(
+                {
+                    "partner_ids": [(6, 0, partner.ids)],
+                    "new_status": "lost",
+                    "reason_id": reason.id,
+                    "competitor_id": reason.ask_competitor and competitors[n % 2].id,
+                }
+            ).action_confirm()
+        self.counts["lost_by_hand"] = len(candidates)
 
     def _run_pipeline(self):
         # in the company's language, as its users read what the steps write
