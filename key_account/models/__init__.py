@@ -29,8 +29,6 @@ from . import key_account_cn_holiday
 from . import resource_calendar
 from . import key_account_churn_reason
 from . import key_account_status_history
-from . import res_partner_lifecycle
-from . import res_company_lifecycle
 from . import key_account_grade_lifecycle
 from . import key_account_pipeline_lifecycle
 from . import key_account_partner_figures_lifecycle

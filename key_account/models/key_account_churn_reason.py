@@ -17,7 +17,6 @@ class KeyAccountChurnReason(models.Model):
         "went to (流失方向).",
     )
     win_back = fields.Boolean(
-        string="Win Back",
         default=True,
         help="Customers lost for this reason stay on the win-back list; not for a "
         "company that closed down.",

@@ -22,7 +22,6 @@ class KeyAccountStatusHistory(models.Model):
     )
     company_id = fields.Many2one(
         "res.company",
-        string="Company",
         ondelete="cascade",
         index=True,
         help="The company whose customer it is (its figures' company).",
@@ -61,10 +60,8 @@ class KeyAccountStatusHistory(models.Model):
         "res.users", string="Account Manager", ondelete="set null", index=True
     )
     team_id = fields.Many2one("crm.team", string="Sales Team", ondelete="set null")
-    grade_id = fields.Many2one("key_account.grade", string="Grade", ondelete="set null")
-    industry_id = fields.Many2one(
-        "res.partner.industry", string="Industry", ondelete="set null"
-    )
+    grade_id = fields.Many2one("key_account.grade", ondelete="set null")
+    industry_id = fields.Many2one("res.partner.industry", ondelete="set null")
     state_id = fields.Many2one(
         "res.country.state", string="Province", ondelete="set null"
     )

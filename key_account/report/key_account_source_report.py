@@ -23,7 +23,6 @@ class KeyAccountSourceReport(models.Model):
             ._fields["ka_source"]
             ._description_selection(self.env)
         ),
-        string="Source",
         readonly=True,
     )
     customer_type = fields.Selection(
@@ -32,7 +31,6 @@ class KeyAccountSourceReport(models.Model):
             ._fields["ka_customer_type"]
             ._description_selection(self.env)
         ),
-        string="Customer Type",
         readonly=True,
     )
     status = fields.Selection(

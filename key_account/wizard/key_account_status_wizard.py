@@ -24,7 +24,6 @@ class KeyAccountStatusWizard(models.TransientModel):
             ("invalid", "Invalid"),
             ("rules", "Back to the Lifecycle Rules"),
         ],
-        string="New Status",
         required=True,
         default="lost",
     )
