@@ -179,7 +179,12 @@ class KeyAccountStatusHistory(models.Model):
                   FROM cur c
             ), changed AS (
                 UPDATE res_partner p
-                   SET ka_status = t.new, ka_status_date = %(today)s
+                   SET ka_status = t.new, ka_status_date = %(today)s,
+                       -- the churn reason belongs to a lost customer only
+                       ka_churn_reason_id = CASE WHEN t.new = 'lost'
+                           THEN p.ka_churn_reason_id END,
+                       ka_churn_competitor_id = CASE WHEN t.new = 'lost'
+                           THEN p.ka_churn_competitor_id END
                   FROM target t
                  WHERE p.id = t.id AND p.ka_status IS DISTINCT FROM t.new
              RETURNING p.id, t.old, t.new, p.user_id, p.team_id, p.ka_grade_id,
@@ -209,7 +214,13 @@ class KeyAccountStatusHistory(models.Model):
         changes = self.browse([row[0] for row in self.env.cr.fetchall()])
         if changes:
             self.env["res.partner"].invalidate_model(
-                ["ka_status", "ka_status_date", "ka_status_history_ids"]
+                [
+                    "ka_status",
+                    "ka_status_date",
+                    "ka_churn_reason_id",
+                    "ka_churn_competitor_id",
+                    "ka_status_history_ids",
+                ]
             )
             if not reopen:
                 changes._post_chatter()

@@ -154,6 +154,10 @@ class TestLifecycle(KeyAccountCommon):
         customer.sudo().ka_last_order_date = later
         self._run(later)
         self.assertEqual(customer.ka_status, "active")
+        # the churn reason went with the lost status (the history keeps it)
+        self.assertFalse(customer.ka_churn_reason_id)
+        self.assertFalse(customer.ka_churn_competitor_id)
+        self.assertEqual(self._history(customer)[-2].reason_id, reason)
 
     def test_back_to_the_rules_and_invalid(self):
         customer = self._customer("无效再用有限公司", first=400, last=5)
