@@ -2,7 +2,7 @@
     "name": "Key Account After-sales",
     "summary": "Authorization keys, feedback tickets with SLA by grade, revisits, "
     "repairs and contract renewal",
-    "version": "18.0.2.2.0",
+    "version": "18.0.2.3.0",
     "category": "Services/Helpdesk",
     "license": "AGPL-3",
     "author": "KAM Team",
@@ -42,6 +42,7 @@
         "views/key_account_grade_views.xml",
         "views/repair_order_views.xml",
         "views/contract_contract_views.xml",
+        "views/res_config_settings_views.xml",
         "views/after_sales_menus.xml",
         "report/after_sales_reports.xml",
     ],
