@@ -20,3 +20,4 @@ from . import test_instalment
 from . import test_account_plan
 from . import test_handover_more
 from . import test_cn_calendar
+from . import test_share_tour
