@@ -19,7 +19,6 @@ class TestShareTour(KeyAccountCommon, HttpCase):
         super().setUpClass()
         cls.env.ref("base.lang_zh_CN").active = True
         (cls.sales_a | cls.sales_b).write({"lang": "zh_CN", "tz": "Asia/Shanghai"})
-        cls.sales_b.password = "ka_sales_b_pw"
         cls.colleague = new_test_user(
             cls.env,
             login="ka_share_tour_colleague",
@@ -59,7 +58,11 @@ class TestShareTour(KeyAccountCommon, HttpCase):
         )
         # the account manager shares the customer with a pre-sales colleague
         cls.env["key_account.share"].with_user(cls.sales_a).create(
-            {"partner_id": cls.customer.id, "user_id": cls.sales_b.id, "role": "presales"}
+            {
+                "partner_id": cls.customer.id,
+                "user_id": cls.sales_b.id,
+                "role": "presales",
+            }
         )
 
     def test_co_owner_sees_the_customer_and_its_opportunity(self):
