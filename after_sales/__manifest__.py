@@ -2,7 +2,7 @@
     "name": "Key Account After-sales",
     "summary": "Authorization keys, feedback tickets with SLA by grade, revisits, "
     "repairs and contract renewal",
-    "version": "18.0.2.2.0",
+    "version": "18.0.2.3.0",
     "category": "Services/Helpdesk",
     "license": "AGPL-3",
     "author": "KAM Team",
@@ -33,6 +33,7 @@
         "views/after_sales_authorization_views.xml",
         "views/product_template_views.xml",
         "views/res_partner_views.xml",
+        "views/key_account_instalment_views.xml",
         "views/sale_order_views.xml",
         "views/res_company_views.xml",
         "views/after_sales_portal_templates.xml",

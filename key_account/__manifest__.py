@@ -2,7 +2,7 @@
     "name": "Key Account Management",
     "summary": "Chinese key-account master data, grades, value figures, "
     "public customer pool and data isolation",
-    "version": "18.0.1.5.0",
+    "version": "18.0.1.6.0",
     "category": "Sales/CRM",
     "license": "AGPL-3",
     "author": "KAM Team",

@@ -15,3 +15,4 @@ from . import contract_contract
 from . import key_account_pipeline
 from . import key_account_grade
 from . import key_account_cn_holiday_year
+from . import key_account_instalment
