@@ -204,3 +204,32 @@ class TestContractInstalment(KeyAccountCommon):
         # nobody writes the collected figures
         with self.assertRaises(AccessError):
             line.with_user(self.sales_a).write({"paid_amount": 3000})
+
+    def test_step_is_set_wise_with_contracts(self):
+        """The receivables step reads the contracts' collections in one
+        query: the same count for one contract as for six (each with an
+        overdue instalment and its warning, whose names are read together)."""
+
+        def contracts(n):
+            for _i in range(n):
+                contract = self._contract(self.customer_a)
+                self._plan(contract, ("2026-04-01", 5000), ("2026-07-31", 5000))
+                self._collect(contract, 10000.0, 2000.0)
+
+        # the registry's caches the warnings read (filled once per process)
+        self.env.ref("mail.mail_activity_data_todo")
+        self.env["ir.model"]._get_id("res.partner")
+        self.env["mail.message.subtype"]._default_subtypes("res.partner")
+        contracts(1)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        self._run()
+        one = self.env.cr.sql_log_count - before
+        contracts(6)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        self.assertGreater(self._run(), 0)
+        self.assertEqual(self.env.cr.sql_log_count - before, one)
+        self.assertEqual(len(self._warnings(self.customer_a)), 7)

@@ -83,6 +83,13 @@ class ContractContract(models.Model):
             self._as_system_fields()
         )
 
+    def _tier_validation_check_write_allowed(self, vals):
+        # the system's own writes (after_sales' renewal links and expiry
+        # reminder flag) are allowed in every state: no look-up per contract
+        if set(vals) <= self._as_system_fields():
+            return
+        return super()._tier_validation_check_write_allowed(vals)
+
     # ------------------------------------------------------------------
     # only running contracts make invoices
     # ------------------------------------------------------------------
