@@ -33,6 +33,7 @@
         "views/after_sales_authorization_views.xml",
         "views/product_template_views.xml",
         "views/res_partner_views.xml",
+        "views/key_account_instalment_views.xml",
         "views/sale_order_views.xml",
         "views/res_company_views.xml",
         "views/after_sales_portal_templates.xml",

@@ -16,3 +16,4 @@ from . import key_account_pipeline
 from . import key_account_grade
 from . import key_account_cn_holiday_year
 from . import res_config_settings
+from . import key_account_instalment

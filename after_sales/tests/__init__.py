@@ -20,3 +20,4 @@ from . import test_pipeline_steps
 from . import test_performance
 from . import test_ticket_share
 from . import test_ticket_sla_holidays
+from . import test_contract_instalment

@@ -23,3 +23,4 @@ from . import test_cn_calendar
 from . import test_lifecycle
 from . import test_signals
 from . import test_source_report
+from . import test_share_tour
