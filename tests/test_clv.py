@@ -103,3 +103,30 @@ def test_bad_input_is_refused_with_a_reason(x, t_x, T, message):
 def test_gamma_gamma_needs_repeat_customers():
     with pytest.raises(clv.CLVInputError):
         clv.fit_gamma_gamma([0, 1], [0, 10])
+
+
+def test_probability_of_x_purchases_fits_the_calibration_histogram(cdnow):
+    # FHL (2005) figure 2: the customers with 0, 1, ... 6, 7+ repeat purchases
+    # in the calibration period against sum_i P(X(T_i) = x) of the published
+    # parameters (customers of one cohort share their T)
+    params = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
+    x, T = cdnow["x"], cdnow["T"]
+    xs = np.arange(0, 7)
+    predicted = np.zeros(len(xs))
+    mean = 0.0
+    for age in np.unique(T):
+        n = int((T == age).sum())
+        predicted += n * clv.probability_of_purchases(params, age, xs)
+        mean += n * clv.expected_purchases_new_customer(params, age)
+    actual = np.array([(x == k).sum() for k in xs])
+    assert predicted[0] == pytest.approx(actual[0], rel=0.01)  # 1406.5 vs 1411
+    assert np.all(np.abs(predicted - actual) <= 0.1 * actual + 5)
+    # the model's repeat purchases of the period against the actual 2,457
+    assert mean == pytest.approx(x.sum(), rel=0.03)
+    # over x the probabilities add up to 1 and their mean is E[X(t)]
+    many = np.arange(0, 3000)
+    p = clv.probability_of_purchases(params, 39, many)
+    assert p.sum() == pytest.approx(1, abs=1e-6)
+    assert (many * p).sum() == pytest.approx(
+        clv.expected_purchases_new_customer(params, 39), abs=1e-6
+    )

@@ -62,7 +62,25 @@ def test_every_model_has_access_rights():
                         if isinstance(t, ast.Name)
                         and isinstance(v := stmt.value, ast.Constant)
                     }
-                    if "_name" in attrs and attrs.get("_transient") is not True:
+                    # _name listed in _inherit: an extension with mixins
+                    # (_name = "sale.order"; _inherit = ["sale.order", "x.mixin"])
+                    inherited = {
+                        elt.value
+                        for stmt in node.body
+                        if isinstance(stmt, ast.Assign)
+                        and any(
+                            isinstance(t, ast.Name) and t.id == "_inherit"
+                            for t in stmt.targets
+                        )
+                        and isinstance(stmt.value, ast.List)
+                        for elt in stmt.value.elts
+                        if isinstance(elt, ast.Constant)
+                    }
+                    if (
+                        "_name" in attrs
+                        and attrs["_name"] not in inherited
+                        and attrs.get("_transient") is not True
+                    ):
                         names.add(attrs["_name"])
         if not names:
             continue

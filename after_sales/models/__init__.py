@@ -15,6 +15,8 @@ from . import contract_contract
 from . import key_account_pipeline
 from . import key_account_grade
 from . import key_account_cn_holiday_year
+from . import res_config_settings
+from . import key_account_instalment
 from . import key_account_pool
 from . import key_account_partner_figures
 from . import key_account_warning_rule

@@ -16,6 +16,10 @@ _logger = logging.getLogger(__name__)
 
 # Days between the closing of a ticket and its revisit.
 REVISIT_DELAY_DAYS = 3
+# periodic revisits one night plans at most (a service desk of five agents,
+# forty calls a day each); the others stay due for the next nights
+PARAM_CAPACITY = "after_sales.revisit_daily_capacity"
+DEFAULT_CAPACITY = 200
 # Scores up to this one are low and alert the customer's account manager,
 # unless the after_sales.revisit_low_score parameter says otherwise.
 LOW_SCORE = 2
@@ -376,11 +380,24 @@ class AfterSalesRevisit(models.Model):
     # ------------------------------------------------------------------ periodic
 
     @api.model
+    def _periodic_capacity(self):
+        """How many periodic revisits one night plans for a company at most
+        (``after_sales.revisit_daily_capacity``, in Settings; 0: no limit)."""
+        value = self.env["ir.config_parameter"].sudo().get_param(PARAM_CAPACITY)
+        try:
+            return max(0, int(value)) if value not in (None, "") else DEFAULT_CAPACITY
+        except ValueError:
+            return DEFAULT_CAPACITY
+
+    @api.model
     def _periodic_candidates(self, company, today):
         """(customer, grade, has e-mail) of the customers of ``company``
         (key_account's definition) due for a periodic revisit on ``today``:
         their grade has a revisit interval and their last revisit (done, or
-        planned at any date) is older than it. One query."""
+        planned at any date) is older than it. The higher grades first, then
+        the longest without a revisit; at most the daily capacity (the others
+        stay due and wait for the next nights). One query."""
+        capacity = self._periodic_capacity()
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
@@ -388,21 +405,23 @@ class AfterSalesRevisit(models.Model):
             SELECT p.id, p.ka_grade_id, COALESCE(p.email, '') != '' AS has_email
               FROM res_partner p
               JOIN key_account_grade g ON g.id = p.ka_grade_id
-             WHERE %(customer)s
-               AND g.active
-               AND g.as_revisit_interval_days > 0
-               AND NOT EXISTS (
-                    SELECT 1
+              LEFT JOIN LATERAL (
+                    SELECT MAX(COALESCE(r.date_done, r.date_scheduled)) AS day
                       FROM after_sales_revisit r
                      WHERE r.partner_id = p.id
                        AND r.state != 'cancelled'
-                       AND COALESCE(r.date_done, r.date_scheduled)
-                           > %(today)s::date - g.as_revisit_interval_days
-               )
-             ORDER BY p.id
+              ) last ON TRUE
+             WHERE %(customer)s
+               AND g.active
+               AND g.as_revisit_interval_days > 0
+               AND (last.day IS NULL
+                    OR last.day <= %(today)s::date - g.as_revisit_interval_days)
+             ORDER BY g.sequence, g.id, last.day NULLS FIRST, p.id
+             %(limit)s
             """,
                 customer=self.env["key_account.measure"]._customer_sql(company, "p"),
                 today=today,
+                limit=SQL("LIMIT %s", capacity) if capacity else SQL(""),
             )
         )
         return self.env.cr.fetchall()

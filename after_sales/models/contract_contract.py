@@ -36,6 +36,12 @@ class ContractContract(models.Model):
     as_expiry_reminded = fields.Boolean(
         string="Expiry Reminder Sent", readonly=True, copy=False
     )
+    as_instalment_ids = fields.One2many(
+        "key_account.instalment",
+        "contract_id",
+        string="Receivable Plan",
+        copy=False,
+    )
 
     def _as_system_fields(self):
         """The renewal links and the reminder flag, set by the renewal and

@@ -20,5 +20,6 @@ from . import test_pipeline_steps
 from . import test_performance
 from . import test_ticket_share
 from . import test_ticket_sla_holidays
+from . import test_contract_instalment
 from . import test_pool_protection
 from . import test_service_figures

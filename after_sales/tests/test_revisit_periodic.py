@@ -122,6 +122,42 @@ class TestPeriodicRevisit(PeriodicCommon):
         )
         self.assertFalse(self._schedule())
 
+    def test_daily_capacity(self):
+        """A night plans at most ``after_sales.revisit_daily_capacity``
+        revisits: the higher grades first, then the longest without one; the
+        others stay due and are planned on the next nights."""
+        self.grade_none.write({"as_revisit_interval_days": 30, "sequence": 999})
+        self.grade_sla.sequence = 1
+        self.Revisit.sudo().create(
+            {
+                "partner_id": self.customer_b.id,
+                "date_scheduled": self.today - timedelta(days=40),
+                "date_done": self.today - timedelta(days=40),
+                "score": 4,
+                "state": "done",
+            }
+        )
+        # every other customer of the test data got its revisit yesterday
+        self.Revisit._schedule_periodic(self.env.company, self.today - timedelta(1))
+        self.Revisit.search([("partner_id", "in", self.mine.ids)]).filtered(
+            lambda r: r.state == "planned"
+        ).sudo().unlink()
+        self.env["ir.config_parameter"].sudo().set_param(
+            "after_sales.revisit_daily_capacity", "1"
+        )
+        # never revisited (customer_a) before revisited 40 days ago (customer_b)
+        self.assertEqual(self._schedule().partner_id, self.customer_a)
+        self.assertEqual(self._schedule().partner_id, self.customer_b)
+        # the lower grade last
+        self.assertEqual(self._schedule().partner_id, self.customer_west)
+        self.assertFalse(self._schedule())
+        # 0: no limit
+        self.env["ir.config_parameter"].sudo().set_param(
+            "after_sales.revisit_daily_capacity", "0"
+        )
+        later = self._schedule(self.today + timedelta(days=60))
+        self.assertEqual(later.partner_id, self.mine)
+
     def test_queries_do_not_grow_with_customers(self):
         # the customers already due are planned first
         self.Revisit._schedule_periodic(self.env.company, self.today)

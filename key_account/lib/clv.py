@@ -16,16 +16,20 @@ parameters stay positive. Inputs are array-likes; outputs are NumPy arrays.
 import numpy as np
 from scipy.optimize import minimize
 from scipy.special import betaln, gammaln, hyp2f1
+from scipy.stats import nbinom
 
 __all__ = [
     "bgnbd_log_likelihood",
     "conditional_expected_average_value",
     "customer_lifetime_value",
     "expected_purchases",
+    "expected_purchases_new_customer",
     "fit_bgnbd",
     "fit_gamma_gamma",
     "gamma_gamma_log_likelihood",
     "probability_alive",
+    "probability_of_purchases",
+    "probability_purchase_within",
 ]
 
 
@@ -186,6 +190,81 @@ def expected_purchases(params, t, frequency, recency, T):
     result = numerator / denominator
     # hyp2f1 can fail numerically for extreme inputs: never return nonsense
     return np.where(np.isfinite(result) & (result >= 0), result, 0.0)
+
+
+def _bgnbd_params(params):
+    r, alpha, a, b = (float(params[k]) for k in ("r", "alpha", "a", "b"))
+    if min(r, alpha, a, b) <= 0:
+        raise CLVInputError("the BG/NBD parameters must be positive")
+    return r, alpha, a, b
+
+
+def probability_of_purchases(params, t, x):
+    """P(X(t) = x): the probability that a new customer (just acquired)
+    makes exactly ``x`` purchases in a period of length ``t`` (BG/NBD,
+    Fader, Hardie & Lee 2005, eq. 8)::
+
+        B(a, b+x)/B(a, b) * NBD(x; r, alpha/(alpha+t))
+        + [x > 0] * B(a+1, b+x-1)/B(a, b) * P(NBD(r, alpha/(alpha+t)) >= x)
+
+    where NBD(j; r, p) = Gamma(r+j)/(Gamma(r) j!) p^r (1-p)^j is the
+    negative-binomial probability (the closed-form sum of the paper's
+    bracket is its survival function). ``x``: a whole number or an array of
+    them; returns an array of probabilities of the same shape.
+    """
+    r, alpha, a, b = _bgnbd_params(params)
+    x = np.asarray(x, dtype=float)
+    if np.any(x < 0) or np.any(np.round(x) != x):
+        raise CLVInputError("the number of purchases must be a whole number >= 0")
+    if t < 0:
+        raise CLVInputError("the period must not be negative")
+    if t == 0:
+        return np.where(x == 0, 1.0, 0.0)
+    p = alpha / (alpha + t)
+    first = np.exp(betaln(a, b + x) - betaln(a, b)) * nbinom.pmf(x, r, p)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        second = np.where(
+            x > 0,
+            np.exp(betaln(a + 1, np.maximum(b + x - 1, 1e-300)) - betaln(a, b))
+            * nbinom.sf(x - 1, r, p),
+            0.0,
+        )
+    return first + second
+
+
+def expected_purchases_new_customer(params, t):
+    """E[X(t)]: the expected number of purchases of a new customer in a
+    period of length ``t`` (BG/NBD, Fader, Hardie & Lee 2005, eq. 7)."""
+    r, alpha, a, b = _bgnbd_params(params)
+    if t < 0:
+        raise CLVInputError("the period must not be negative")
+    if t == 0:
+        return 0.0
+    if abs(a - 1) < 1e-9:
+        # eq. 7 divides by a - 1: its limit, numerically
+        a = 1 + 1e-9
+    z = t / (alpha + t)
+    return float(
+        (a + b - 1)
+        / (a - 1)
+        * (1 - (alpha / (alpha + t)) ** r * hyp2f1(r, b, a + b - 1, z))
+    )
+
+
+def probability_purchase_within(params, tau, frequency, recency, T):
+    """P(at least one purchase in the next ``tau`` | x, t_x, T): the customer
+    is alive (BG/NBD drops out only right after a purchase, so one alive now
+    stays alive until the next purchase) and its next purchase comes within
+    ``tau``. Alive, its purchase rate has the posterior Gamma(r + x, alpha + T),
+    so P(no purchase in tau | alive) = ((alpha + T) / (alpha + T + tau))^(r + x)
+    and the result is P(alive) * (1 - that)."""
+    r, alpha, _a, _b = _bgnbd_params(params)
+    if tau < 0:
+        raise CLVInputError("the horizon must not be negative")
+    x, _t_x, T = _check_rfm(frequency, recency, T)
+    alive = probability_alive(params, frequency, recency, T)
+    none = np.exp((r + x) * (np.log(alpha + T) - np.log(alpha + T + tau)))
+    return alive * (1.0 - none)
 
 
 # ---------------------------------------------------------------------------

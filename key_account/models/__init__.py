@@ -27,5 +27,11 @@ from . import key_account_account_plan_action
 from . import key_account_cn_holiday_year
 from . import key_account_cn_holiday
 from . import resource_calendar
-from . import key_account_grade_pool
-from . import res_config_settings_pool
+from . import key_account_churn_reason
+from . import key_account_status_history
+from . import key_account_grade_lifecycle
+from . import key_account_pipeline_lifecycle
+from . import key_account_partner_figures_lifecycle
+from . import res_config_settings
+from . import key_account_warning_rule_signal
+from . import key_account_warning_signal

@@ -30,6 +30,17 @@ class KeyAccountGrade(models.Model):
         string="Ticket Resolution Target (hours)", default=72.0
     )
     partner_count = fields.Integer(compute="_compute_partner_count", string="Customers")
+    ka_pool_recycle_followup_days = fields.Integer(
+        string="Recycle Without Follow-up (Days)",
+        help="Customers of this grade go back to the public pool after this many "
+        "days without follow-up (counted as the team's limits); 0: the team's "
+        "limit.",
+    )
+    ka_pool_recycle_deal_days = fields.Integer(
+        string="Recycle Without Deal (Days)",
+        help="Customers of this grade go back to the public pool after this many "
+        "days without a confirmed order; 0: the team's limit.",
+    )
 
     _sql_constraints = [
         ("code_uniq", "unique(code)", "The grade code must be unique."),
@@ -37,6 +48,14 @@ class KeyAccountGrade(models.Model):
             "visit_interval_positive",
             "CHECK(visit_interval_days > 0)",
             "The visit interval must be a positive number of days.",
+        ),
+        (
+            "ka_pool_days_positive",
+            (
+                "CHECK(COALESCE(ka_pool_recycle_followup_days, 0) >= 0 "
+                "AND COALESCE(ka_pool_recycle_deal_days, 0) >= 0)"
+            ),
+            "The recycling limits of a grade cannot be negative.",
         ),
     ]
 

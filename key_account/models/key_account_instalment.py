@@ -13,12 +13,13 @@ SYSTEM_FIELDS = ("paid_amount", "residual", "state", "overdue_notified_date")
 
 
 class KeyAccountInstalment(models.Model):
-    """回款计划: one instalment of a confirmed order's receivable plan (date,
-    amount or percent of the order, condition). The nightly pipeline matches
-    the collections of the order (the paid part of its posted invoices and
-    refunds) against the instalments in date order, marks them paid, partly
-    paid or overdue and warns the account manager once per overdue
-    instalment."""
+    """回款计划: one instalment of a receivable plan (date, amount or percent
+    of the order, condition) of a confirmed order, or of another document an
+    addon adds (``_ka_document_fields``: after_sales' contracts). The nightly
+    pipeline matches the collections of each document (the paid part of its
+    posted invoices and refunds) against its instalments in date order, marks
+    them paid, partly paid or overdue and warns the account manager once per
+    overdue instalment."""
 
     _name = "key_account.instalment"
     _description = "Receivable Plan Instalment"
@@ -27,36 +28,48 @@ class KeyAccountInstalment(models.Model):
 
     order_id = fields.Many2one(
         "sale.order",
-        required=True,
         ondelete="cascade",
         index=True,
         check_company=True,
     )
     sequence = fields.Integer(default=10)
+    # taken from the plan's document (the order, or what an addon adds)
     company_id = fields.Many2one(
-        related="order_id.company_id", store=True, index=True, precompute=True
+        "res.company",
+        compute="_compute_document_links",
+        store=True,
+        index=True,
+        precompute=True,
     )
-    currency_id = fields.Many2one(related="order_id.currency_id", store=True)
+    currency_id = fields.Many2one(
+        "res.currency",
+        compute="_compute_document_links",
+        store=True,
+        precompute=True,
+    )
     partner_id = fields.Many2one(
         "res.partner",
         string="Customer",
-        related="order_id.partner_id.commercial_partner_id",
+        compute="_compute_document_links",
         store=True,
         index=True,
+        precompute=True,
     )
     user_id = fields.Many2one(
         "res.users",
         string="Salesperson",
-        related="order_id.user_id",
+        compute="_compute_document_links",
         store=True,
         index=True,
+        precompute=True,
     )
     team_id = fields.Many2one(
         "crm.team",
         string="Sales Team",
-        related="order_id.team_id",
+        compute="_compute_document_links",
         store=True,
         index=True,
+        precompute=True,
     )
     date = fields.Date(string="Due Date", required=True, index=True)
     condition = fields.Selection(
@@ -118,10 +131,37 @@ class KeyAccountInstalment(models.Model):
         ),
     ]
 
+    @api.model
+    def _ka_document_fields(self):
+        """The fields naming the document of a plan: exactly one is set.
+        Extend with ``super() + [...]``."""
+        return ["order_id"]
+
+    @api.depends(
+        "order_id.company_id",
+        "order_id.currency_id",
+        "order_id.partner_id.commercial_partner_id",
+        "order_id.user_id",
+        "order_id.team_id",
+    )
+    def _compute_document_links(self):
+        for line in self:
+            order = line.order_id
+            if not order:
+                # another document's: an addon's override fills them
+                line.company_id = line.currency_id = line.partner_id = False
+                line.user_id = line.team_id = False
+                continue
+            line.company_id = order.company_id
+            line.currency_id = order.currency_id
+            line.partner_id = order.partner_id.commercial_partner_id
+            line.user_id = order.user_id
+            line.team_id = order.team_id
+
     @api.depends("amount_type", "percent", "order_id.amount_total")
     def _compute_amount(self):
         for line in self:
-            if line.amount_type == "percent":
+            if line.amount_type == "percent" and line.order_id:
                 line.amount = line.order_id.currency_id.round(
                     line.order_id.amount_total * line.percent / 100.0
                 )
@@ -131,8 +171,24 @@ class KeyAccountInstalment(models.Model):
         for line in self:
             line.residual = line.amount - line.paid_amount
 
+    def _check_document(self):
+        names = self._ka_document_fields()
+        for line in self:
+            if sum(1 for name in names if line[name]) != 1:
+                raise ValidationError(
+                    self.env._(
+                        "An instalment belongs to one confirmed order or one contract."
+                    )
+                )
+
+    def _ka_document_name(self):
+        """The name of the plan's document, in the overdue warning."""
+        self.ensure_one()
+        return self.order_id.name
+
     @api.constrains("order_id", "amount")
     def _check_plan(self):
+        self._check_document()
         for order in self.order_id:
             if order.state != "sale":
                 raise ValidationError(
@@ -174,13 +230,20 @@ class KeyAccountInstalment(models.Model):
     # nightly matching (set-wise)
     # ------------------------------------------------------------------
     @api.model
+    def _plan_key_sql(self, alias):
+        """SQL of the key of an instalment's plan: the document it belongs to,
+        one integer per document (addons extend it for their documents)."""
+        return SQL.identifier(alias, "order_id")
+
+    @api.model
     def _collected_sql(self, company):
-        """Rows (order_id, collected) of the orders of ``company`` with a plan:
-        the paid share of each posted invoice (minus refunds) spread over the
-        orders its lines come from, in the order's currency."""
+        """Rows (plan_key, collected) of the documents of ``company`` with a
+        plan; here the orders: the paid share of each posted invoice (minus
+        refunds) spread over the orders its lines come from, in the order's
+        currency. Addons add their documents' rows with UNION ALL."""
         return SQL(
             """
-            SELECT sol.order_id,
+            SELECT sol.order_id AS plan_key,
                    SUM(
                        CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END
                        * aml.price_total
@@ -216,11 +279,11 @@ class KeyAccountInstalment(models.Model):
                 SELECT i.id, i.amount, i.date,
                        COALESCE(c.collected, 0) AS collected,
                        COALESCE(SUM(i.amount) OVER (
-                           PARTITION BY i.order_id ORDER BY i.date, i.sequence, i.id
+                           PARTITION BY %(key)s ORDER BY i.date, i.sequence, i.id
                            ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)
                            AS before
                   FROM key_account_instalment i
-                  LEFT JOIN collected c ON c.order_id = i.order_id
+                  LEFT JOIN collected c ON c.plan_key = %(key)s
                  WHERE i.company_id = %(company)s
             ),
             matched AS (
@@ -247,6 +310,7 @@ class KeyAccountInstalment(models.Model):
                              ELSE 'planned' END))
             """,
                 collected=self._collected_sql(company),
+                key=self._plan_key_sql("i"),
                 company=company.id,
                 today=today,
             )
@@ -270,7 +334,7 @@ class KeyAccountInstalment(models.Model):
             SELECT i.id, i.partner_id, COALESCE(p.user_id, i.user_id), o.name,
                    i.date, i.residual
               FROM key_account_instalment i
-              JOIN sale_order o ON o.id = i.order_id
+              LEFT JOIN sale_order o ON o.id = i.order_id
               JOIN res_partner p ON p.id = i.partner_id
              WHERE i.company_id = %s AND i.state = 'overdue'
                AND i.overdue_notified_date IS NULL
@@ -284,6 +348,12 @@ class KeyAccountInstalment(models.Model):
         if not rows:
             return 0
         todo = self.env.ref("mail.mail_activity_data_todo")
+        # the orders' names come with the rows, other documents' are read
+        names = {row[0]: row[3] for row in rows if row[3]}
+        names.update(
+            (line.id, line._ka_document_name())
+            for line in self.browse([row[0] for row in rows if not row[3]])
+        )
         self.env["mail.activity"]._ka_create_for_partners(
             [
                 (
@@ -294,12 +364,12 @@ class KeyAccountInstalment(models.Model):
                     self.env._(
                         "Overdue instalment of %(order)s (due %(date)s): %(amount)s "
                         "to collect",
-                        order=order,
+                        order=names[iid],
                         date=date,
                         amount=residual,
                     ),
                 )
-                for _iid, pid, uid, order, date, residual in rows
+                for iid, pid, uid, _order, date, residual in rows
             ]
         )
         self.env.cr.execute(

@@ -132,6 +132,54 @@ class KeyAccountMeasure(models.AbstractModel):
         return dict(self.env.cr.fetchall())
 
     # ------------------------------------------------------------------
+    # collections (回款) and the receivable plans
+    # ------------------------------------------------------------------
+    @api.model
+    def _collections_sql(self, company, date_from, date_to):
+        """Money received on the posted customer invoices of ``company``:
+        each bank or cash payment reconciled with an invoice, dated by the
+        reconciliation (``max_date``, in ``[date_from, date_to]``), one row
+        each: user_id (the invoice's salesperson), partner_id (commercial
+        partner), company_id, date, amount (in the company's currency)."""
+        return SQL(
+            """(SELECT inv.invoice_user_id AS user_id,
+                      inv.commercial_partner_id AS partner_id,
+                      inv.company_id AS company_id,
+                      apr.max_date AS date, apr.amount AS amount
+                 FROM account_move inv
+                 JOIN account_move_line il
+                   ON il.move_id = inv.id AND il.display_type = 'payment_term'
+                 JOIN account_partial_reconcile apr ON apr.debit_move_id = il.id
+                 JOIN account_move_line pl ON pl.id = apr.credit_move_id
+                 JOIN account_journal j
+                   ON j.id = pl.journal_id AND j.type IN ('bank', 'cash')
+                WHERE inv.company_id = %s
+                  AND inv.state = 'posted'
+                  AND inv.move_type = 'out_invoice'
+                  AND apr.max_date BETWEEN %s AND %s)""",
+            company.id,
+            date_from,
+            date_to,
+        )
+
+    @api.model
+    def _planned_collections_sql(self, company, date_from, date_to):
+        """The collections planned for ``[date_from, date_to]``: the
+        instalments of the receivable plans (回款计划, of orders and contracts)
+        of ``company`` due in the period, whatever was collected since, one
+        row each: user_id (the plan's salesperson), partner_id, team_id,
+        company_id, date, amount (in the plan's currency)."""
+        return SQL(
+            """(SELECT i.user_id, i.partner_id, i.team_id, i.company_id,
+                      i.date, i.amount
+                 FROM key_account_instalment i
+                WHERE i.company_id = %s AND i.date BETWEEN %s AND %s)""",
+            company.id,
+            date_from,
+            date_to,
+        )
+
+    # ------------------------------------------------------------------
     # follow-ups
     # ------------------------------------------------------------------
     @api.model

@@ -340,6 +340,7 @@ class KeyAccountRefresh(models.AbstractModel):
         horizon_days = int(params.get_param("key_account.clv_horizon_days", 365))
         discount = float(params.get_param("key_account.clv_monthly_discount", 0.01))
         p_alive = clv.probability_alive(bg, freq, rec, age)
+        p_purchase = clv.probability_purchase_within(bg, 90 / 7.0, freq, rec, age)
         expected = clv.expected_purchases(bg, horizon_days / 7.0, freq, rec, age)
         # customers without repeat purchases get the population's mean order value
         money_for_clv = np.where(repeat, money, 0.0)
@@ -358,12 +359,15 @@ class KeyAccountRefresh(models.AbstractModel):
             UPDATE key_account_partner_figures p
                SET ka_p_alive = v.p_alive,
                    ka_expected_purchases = v.expected,
-                   ka_clv = v.clv
-              FROM unnest(%s::int[], %s::float8[], %s::float8[], %s::float8[])
-                   AS v(id, p_alive, expected, clv)
+                   ka_clv = v.clv,
+                   ka_p_purchase_90d = v.p_purchase
+              FROM unnest(%s::int[], %s::float8[], %s::float8[], %s::float8[],
+                          %s::float8[])
+                   AS v(id, p_alive, expected, clv, p_purchase)
              WHERE p.partner_id = v.id
-               AND (p.ka_p_alive, p.ka_expected_purchases, p.ka_clv)
-                   IS DISTINCT FROM (v.p_alive, v.expected, v.clv)
+               AND (p.ka_p_alive, p.ka_expected_purchases, p.ka_clv,
+                    p.ka_p_purchase_90d)
+                   IS DISTINCT FROM (v.p_alive, v.expected, v.clv, v.p_purchase)
             """,
             (
                 ids.tolist(),
@@ -372,6 +376,7 @@ class KeyAccountRefresh(models.AbstractModel):
                 np.round(p_alive, 3).tolist(),
                 np.round(expected, 2).tolist(),
                 np.round(value, 0).tolist(),
+                np.round(p_purchase, 3).tolist(),
             ),
         )
         changed = self.env.cr.rowcount

@@ -86,7 +86,7 @@ class KeyAccountWarning(models.Model):
         )
         warnings = self.browse([row[0] for row in self.env.cr.fetchall()])
         if rule.activity_type_id:
-            summary = self.env._("Warning: %(rule)s", rule=rule.name)
+            summary = rule._activity_summary()
             self.env.cr.execute(
                 "SELECT id, partner_id, user_id FROM key_account_warning "
                 "WHERE id = ANY(%s) AND user_id IS NOT NULL ORDER BY id",

@@ -87,6 +87,11 @@ class KeyAccountWarningRule(models.Model):
         for rule in self:
             rule.warning_count = counts.get(rule, 0)
 
+    def _activity_summary(self):
+        """The summary of the activities of this rule's warnings."""
+        self.ensure_one()
+        return self.env._("Warning: %(rule)s", rule=self.name)
+
     def _matching_sql(self, company, today):
         """SQL selecting (partner id, value) of the customers of ``company``
         that match on the business day ``today``."""

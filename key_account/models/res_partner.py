@@ -23,6 +23,8 @@ _logger = logging.getLogger(__name__)
 # PostgreSQL refuses the row with its own message instead of ours
 MAX_NAME = 512
 MAX_CHAR = 512
+# the statuses a win-back activity is for
+WIN_BACK_STATUSES = ("dormant", "lost")
 
 
 class ResPartner(models.Model):
@@ -90,6 +92,7 @@ class ResPartner(models.Model):
     ka_status = fields.Selection(
         [
             ("potential", "Potential"),
+            ("new", "New"),
             ("active", "Active"),
             ("dormant", "Dormant"),
             ("lost", "Lost"),
@@ -99,6 +102,41 @@ class ResPartner(models.Model):
         default="potential",
         index=True,
         tracking=True,
+        readonly=True,
+        help="Set by the nightly lifecycle rules (new, active, dormant, lost by "
+        "the days since the last confirmed order); by hand only with Change "
+        "Status (lost with its churn reason, invalid).",
+    )
+    ka_status_date = fields.Date(
+        string="Status Since", readonly=True, copy=False, index=True
+    )
+    ka_churn_reason_id = fields.Many2one(
+        "key_account.churn.reason",
+        string="Churn Reason",
+        readonly=True,
+        copy=False,
+        ondelete="restrict",
+    )
+    ka_churn_competitor_id = fields.Many2one(
+        "res.partner",
+        string="Lost to Competitor",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+        help="流失方向: the competitor the customer went to.",
+    )
+    ka_status_history_ids = fields.One2many(
+        "key_account.status.history",
+        "partner_id",
+        string="Status History",
+        readonly=True,
+    )
+    ka_p_purchase_90d = fields.Float(
+        string="Chance of a Purchase in 90 Days",
+        related="ka_figures_id.ka_p_purchase_90d",
+        digits=(3, 3),
+        help="BG/NBD: the probability that the customer is alive and buys at least "
+        "once in the next 90 days.",
     )
     ka_qq = fields.Char(string="QQ")
     ka_wechat = fields.Char(string="WeChat")
@@ -540,6 +578,106 @@ class ResPartner(models.Model):
         action["context"] = {"search_default_open": 1}
         return action
 
+    def _ka_check_status_change(self):
+        """Key-account managers change any customer's status by hand, the
+        account manager those of their own customers."""
+        if self.env.su or self.env.user.has_group(
+            "key_account.key_account_group_manager"
+        ):
+            return
+        if not self.env.user.has_group("key_account.key_account_group_user"):
+            raise AccessError(
+                self.env._("Only salespeople and managers can change a status.")
+            )
+        foreign = self.sudo().filtered(lambda p: p.user_id != self.env.user)
+        if foreign:
+            raise AccessError(
+                self.env._(
+                    "Only the account manager or a key-account manager can change "
+                    "the status of %(names)s.",
+                    names=", ".join(foreign.mapped("display_name")),
+                )
+            )
+
+    def action_ka_change_status(self):
+        """The button of the customer form and list: the status wizard."""
+        self._ka_check_status_change()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Change Status"),
+            "res_model": "key_account.status.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_ids": self.ids},
+        }
+
+    def action_ka_win_back(self):
+        """挽回: a win-back activity for the account manager of each selected
+        dormant or lost customer, unless one is open already. One query for
+        the open ones, one batch of activities."""
+        if not self.env.user.has_group("key_account.key_account_group_user"):
+            raise AccessError(
+                self.env._("Only salespeople and managers can plan win-backs.")
+            )
+        self.check_access("read")
+        activity_type = self.env.ref("key_account.mail_activity_type_win_back")
+        customers = self.sudo().filtered(
+            lambda p: (
+                p.ka_status in WIN_BACK_STATUSES
+                and p.user_id
+                and (
+                    p.ka_status != "lost"
+                    or not p.ka_churn_reason_id
+                    or p.ka_churn_reason_id.win_back
+                )
+            )
+        )
+        Activity = self.env["mail.activity"].sudo()
+        open_ids = {
+            res_id
+            for [res_id] in Activity._read_group(
+                [
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "in", customers.ids),
+                    ("activity_type_id", "=", activity_type.id),
+                ],
+                ["res_id"],
+            )
+        }
+        todo = customers.filtered(lambda p: p.id not in open_ids)
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        today = self.env.company._ka_today()
+        summary = self.env._("Win back this customer")
+        Activity.with_context(mail_activity_quick_update=True).create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": partner.id,
+                    "activity_type_id": activity_type.id,
+                    "user_id": partner.user_id.id,
+                    "summary": summary,
+                    "date_deadline": today,
+                }
+                for partner in todo
+            ]
+        )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success" if todo else "warning",
+                "title": self.env._("Win-back"),
+                "message": self.env._(
+                    "%(new)s win-back activities created, %(skipped)s customers "
+                    "skipped (not dormant or lost, without account manager, closed "
+                    "down, or with an open win-back activity).",
+                    new=len(todo),
+                    skipped=len(self) - len(todo),
+                ),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
     @api.depends("company_id")
     def _compute_ka_currency_id(self):
         for partner in self:
@@ -684,6 +822,10 @@ class ResPartner(models.Model):
             "ka_mobile_normalized",
             "ka_claim_date",
             "ka_pool_notice_date",
+            "ka_status",
+            "ka_status_date",
+            "ka_churn_reason_id",
+            "ka_churn_competitor_id",
         } | self._ka_figure_fields()
 
     def _ka_check_writable(self, vals, creating=False):
@@ -692,7 +834,15 @@ class ResPartner(models.Model):
         sudo() flows) writes them."""
         if self.env.su:
             return
-        check_system_fields(self, self._ka_system_fields(), [vals])
+        # a new customer comes with the default status (the web client
+        # sends it back): not a change
+        check_system_fields(
+            self,
+            self._ka_system_fields(),
+            [vals],
+            creating=creating,
+            defaults={"ka_status": "potential"},
+        )
         grade_fields = {"ka_grade_id", "ka_grade_locked"} & set(vals)
         if grade_fields and not self.env.user.has_group(
             "key_account.key_account_group_manager"

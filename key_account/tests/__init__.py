@@ -20,6 +20,10 @@ from . import test_instalment
 from . import test_account_plan
 from . import test_handover_more
 from . import test_cn_calendar
+from . import test_lifecycle
+from . import test_signals
+from . import test_source_report
+from . import test_share_tour
 from . import test_grade_preview
 from . import test_pool_protection
 from . import test_contacts

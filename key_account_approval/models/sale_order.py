@@ -9,7 +9,8 @@ class SaleOrder(models.Model):
     ``ka_over_limit``). The reviewers get an approval activity; approving or
     rejecting closes it."""
 
-    _inherit = "sale.order"
+    _name = "sale.order"
+    _inherit = ["sale.order", "key_account.approval.mixin"]
 
     ka_over_limit = fields.Boolean(
         string="Over the Grade's Limits",
@@ -89,78 +90,11 @@ class SaleOrder(models.Model):
     def _ka_approval_activity_type(self):
         return self.env.ref("key_account_approval.mail_activity_type_approval")
 
-    def _ka_schedule_approval_activities(self, tier_reviews):
-        """One approval activity per reviewer of each new review, in one
-        create; due on the company's business day."""
-        reviews = tier_reviews.filtered(
-            lambda r: r.model == self._name and r.status in ("waiting", "pending")
-        )
-        if not reviews:
-            return self.env["mail.activity"]
-        activity_type = self._ka_approval_activity_type()
-        model_id = self.env["ir.model"]._get_id(self._name)
-        orders = self.browse(reviews.mapped("res_id")).sudo()
-        names = {order.id: order.name for order in orders}
-        vals_list = []
-        seen = set()
-        for review in reviews:
-            for reviewer in review.reviewer_ids:
-                key = (review.res_id, reviewer.id)
-                if key in seen:
-                    continue
-                seen.add(key)
-                vals_list.append(
-                    {
-                        "res_model_id": model_id,
-                        "res_id": review.res_id,
-                        "activity_type_id": activity_type.id,
-                        "user_id": reviewer.id,
-                        "date_deadline": self.env.company._ka_today(),
-                        "summary": self.env._(
-                            "Approve quotation %(name)s", name=names[review.res_id]
-                        ),
-                        "note": self.env["sale.order"]
-                        .browse(review.res_id)
-                        .sudo()
-                        .ka_over_limit_reason,
-                    }
-                )
-        return (
-            self.env["mail.activity"]
-            .sudo()
-            .with_context(mail_activity_quick_update=True)
-            .create(vals_list)
-        )
+    def _ka_approval_summary(self):
+        return self.env._("Approve quotation %(name)s", name=self.name)
 
-    def _ka_close_approval_activities(self, feedback):
-        """The current user's approval activities are done; those of reviewers
-        who have nothing left to review go."""
-        activity_type = self._ka_approval_activity_type()
-        activities = (
-            self.env["mail.activity"]
-            .sudo()
-            .search(
-                [
-                    ("res_model", "=", self._name),
-                    ("res_id", "in", self.ids),
-                    ("activity_type_id", "=", activity_type.id),
-                ]
-            )
-        )
-        if not activities:
-            return
-        waiting = self.review_ids.filtered(lambda r: r.status in ("waiting", "pending"))
-        still = {(r.res_id, u.id) for r in waiting for u in r.reviewer_ids}
-        mine = activities.filtered(lambda a: a.user_id == self.env.user)
-        stale = activities.filtered(
-            lambda a: (
-                a.user_id != self.env.user and (a.res_id, a.user_id.id) not in still
-            )
-        )
-        if stale:
-            stale.unlink()
-        if mine:
-            mine.action_feedback(feedback=feedback)
+    def _ka_approval_note(self):
+        return self.ka_over_limit_reason
 
     def _validate_tier(self, tiers=False):
         res = super()._validate_tier(tiers)

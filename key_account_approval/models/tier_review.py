@@ -42,10 +42,15 @@ class TierReview(models.Model):
         return super().write(vals)
 
     def unlink(self):
-        approval = self.env.ref(
-            "key_account_approval.mail_activity_type_approval", raise_if_not_found=False
-        )
-        if approval:
+        types = [
+            self.env.ref(xmlid, raise_if_not_found=False)
+            for xmlid in (
+                "key_account_approval.mail_activity_type_approval",
+                "key_account_approval.mail_activity_type_contract_approval",
+            )
+        ]
+        type_ids = [t.id for t in types if t]
+        if type_ids:
             by_model = {}
             for review in self:
                 by_model.setdefault(review.model, set()).add(review.res_id)
@@ -54,7 +59,7 @@ class TierReview(models.Model):
                     [
                         ("res_model", "=", model),
                         ("res_id", "in", list(ids)),
-                        ("activity_type_id", "=", approval.id),
+                        ("activity_type_id", "in", type_ids),
                     ]
                 ).unlink()
         return super().unlink()

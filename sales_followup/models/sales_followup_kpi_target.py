@@ -18,7 +18,15 @@ RATE_FIELDS = tuple(f"rate_{m}" for m in MEASURES)
 CRON_LOOKBACK_DAYS = 45
 # computed by the system (nightly run, Compute button), never by hand
 SYSTEM_FIELDS = frozenset(
-    {*ACTUAL_FIELDS, *RATE_FIELDS, "score", "rank", "compute_date"}
+    {
+        *ACTUAL_FIELDS,
+        *RATE_FIELDS,
+        "plan_collection",
+        "rate_collection_plan",
+        "score",
+        "rank",
+        "compute_date",
+    }
 )
 
 
@@ -121,6 +129,9 @@ class SalesFollowupKpiTarget(models.Model):
     weight_new_customer = fields.Integer(string="New Customers Weight", default=20)
     weight_visit = fields.Integer(string="Visits Weight", default=15)
     weight_followup = fields.Integer(string="Follow-ups Weight", default=15)
+    weight_collection_plan = fields.Integer(
+        string="Collections vs Plan Weight", default=0
+    )
 
     actual_revenue = fields.Monetary(currency_field="currency_id", readonly=True)
     actual_collection = fields.Monetary(
@@ -129,6 +140,13 @@ class SalesFollowupKpiTarget(models.Model):
     actual_new_customer = fields.Integer(string="Actual New Customers", readonly=True)
     actual_visit = fields.Integer(string="Actual Visits", readonly=True)
     actual_followup = fields.Integer(string="Actual Follow-ups", readonly=True)
+    plan_collection = fields.Monetary(
+        string="Planned Collections",
+        currency_field="currency_id",
+        readonly=True,
+        help="The receivable plans' instalments (回款计划) of the salesperson "
+        "due in the period: what the collections are measured against.",
+    )
 
     rate_revenue = fields.Float(
         string="Revenue Achievement (%)",
@@ -159,6 +177,13 @@ class SalesFollowupKpiTarget(models.Model):
         compute="_compute_rates",
         store=True,
         aggregator="avg",
+    )
+    rate_collection_plan = fields.Float(
+        string="Collections vs Plan (%)",
+        compute="_compute_rates",
+        store=True,
+        aggregator="avg",
+        help="Actual collections of the period against the instalments due in it.",
     )
     score = fields.Float(compute="_compute_rates", store=True, aggregator="avg")
     rank = fields.Integer(
@@ -225,7 +250,13 @@ class SalesFollowupKpiTarget(models.Model):
             else:
                 target.date_from = target.date_to = False
 
-    @api.depends(*TARGET_FIELDS, *ACTUAL_FIELDS, *WEIGHT_FIELDS)
+    @api.depends(
+        *TARGET_FIELDS,
+        *ACTUAL_FIELDS,
+        *WEIGHT_FIELDS,
+        "plan_collection",
+        "weight_collection_plan",
+    )
     def _compute_rates(self):
         for target in self:
             score = 0.0
@@ -235,12 +266,16 @@ class SalesFollowupKpiTarget(models.Model):
                 )
                 target[f"rate_{measure}"] = rate
                 score += rate * target[f"weight_{measure}"] / 100.0
+            target.rate_collection_plan = achievement(
+                target.actual_collection, target.plan_collection
+            )
+            score += target.rate_collection_plan * target.weight_collection_plan / 100.0
             target.score = score
 
-    @api.constrains(*WEIGHT_FIELDS)
+    @api.constrains(*WEIGHT_FIELDS, "weight_collection_plan")
     def _check_weights(self):
         for target in self:
-            weights = [target[f] for f in WEIGHT_FIELDS]
+            weights = [target[f] for f in (*WEIGHT_FIELDS, "weight_collection_plan")]
             if any(w < 0 for w in weights) or sum(weights) != 100:
                 raise ValidationError(
                     self.env._(
@@ -274,7 +309,9 @@ class SalesFollowupKpiTarget(models.Model):
         res = super().write(vals)
         if {"team_id", "period_type", "period_start", "company_id"}.intersection(
             vals
-        ) or set(vals).intersection(TARGET_FIELDS + WEIGHT_FIELDS):
+        ) or set(vals).intersection(
+            TARGET_FIELDS + WEIGHT_FIELDS + ("weight_collection_plan",)
+        ):
             self._update_ranks()
         return res
 
@@ -340,6 +377,8 @@ class SalesFollowupKpiTarget(models.Model):
         measure = self.env["key_account.measure"]
         companies = self.company_id
         revenue_lines = []
+        collection_lines = []
+        plan_lines = []
         events = []
         for company in companies:
             mine = self.filtered(lambda t, c=company: t.company_id == c)
@@ -350,6 +389,18 @@ class SalesFollowupKpiTarget(models.Model):
                     "SELECT r.user_id, r.date, r.amount, %s AS company_id FROM %s r",
                     company.id,
                     measure._revenue_lines_sql(company, date_from, date_to),
+                )
+            )
+            collection_lines.append(
+                SQL(
+                    "SELECT c.user_id, c.date, c.amount, c.company_id FROM %s c",
+                    measure._collections_sql(company, date_from, date_to),
+                )
+            )
+            plan_lines.append(
+                SQL(
+                    "SELECT pl.user_id, pl.date, pl.amount, pl.company_id FROM %s pl",
+                    measure._planned_collections_sql(company, date_from, date_to),
                 )
             )
             events.append(
@@ -368,11 +419,28 @@ class SalesFollowupKpiTarget(models.Model):
             )
             for m in MEASURES
         }
+        rate_plan_sql = SQL(
+            "CASE WHEN a.plan_collection > 0 THEN GREATEST(0.0, LEAST(%(cap)s, "
+            "a.collection::float / a.plan_collection::float * 100.0)) ELSE 0.0 END",
+            cap=RATE_CAP,
+        )
         score_sql = SQL(" + ").join(
-            SQL("%s * k.weight_%s / 100.0", rate_sql[m], SQL(m)) for m in MEASURES
+            [
+                *(
+                    SQL("%s * k.weight_%s / 100.0", rate_sql[m], SQL(m))
+                    for m in MEASURES
+                ),
+                SQL("%s * k.weight_collection_plan / 100.0", rate_plan_sql),
+            ]
         )
         changed_sql = SQL(" OR ").join(
-            SQL("k.actual_%(m)s IS DISTINCT FROM a.%(m)s", m=SQL(m)) for m in MEASURES
+            [
+                *(
+                    SQL("k.actual_%(m)s IS DISTINCT FROM a.%(m)s", m=SQL(m))
+                    for m in MEASURES
+                ),
+                SQL("k.plan_collection IS DISTINCT FROM a.plan_collection"),
+            ]
         )
         self.env.cr.execute(
             SQL(
@@ -392,6 +460,8 @@ class SalesFollowupKpiTarget(models.Model):
                  WHERE k.id = ANY(%(ids)s)
             ),
             revenue_line AS (%(revenue_lines)s),
+            collection_line AS (%(collection_lines)s),
+            plan_line AS (%(plan_lines)s),
             event AS (%(events)s),
             revenue AS (
                 SELECT t.id, SUM(r.amount) AS v
@@ -403,21 +473,21 @@ class SalesFollowupKpiTarget(models.Model):
                  GROUP BY t.id
             ),
             collection AS (
-                SELECT t.id, SUM(apr.amount) AS v
+                SELECT t.id, SUM(c.amount) AS v
                   FROM t
-                  JOIN account_move inv
-                    ON inv.invoice_user_id = t.user_id
-                   AND inv.company_id = t.company_id
-                   AND inv.state = 'posted'
-                   AND inv.move_type = 'out_invoice'
-                  JOIN account_move_line il
-                    ON il.move_id = inv.id AND il.display_type = 'payment_term'
-                  JOIN account_partial_reconcile apr
-                    ON apr.debit_move_id = il.id
-                   AND apr.max_date BETWEEN t.date_from AND t.date_to
-                  JOIN account_move_line pl ON pl.id = apr.credit_move_id
-                  JOIN account_journal j
-                    ON j.id = pl.journal_id AND j.type IN ('bank', 'cash')
+                  JOIN collection_line c
+                    ON c.user_id = t.user_id
+                   AND c.company_id = t.company_id
+                   AND c.date BETWEEN t.date_from AND t.date_to
+                 GROUP BY t.id
+            ),
+            plan AS (
+                SELECT t.id, SUM(pl.amount) AS v
+                  FROM t
+                  JOIN plan_line pl
+                    ON pl.user_id = t.user_id
+                   AND pl.company_id = t.company_id
+                   AND pl.date BETWEEN t.date_from AND t.date_to
                  GROUP BY t.id
             ),
             first_order AS (
@@ -455,12 +525,14 @@ class SalesFollowupKpiTarget(models.Model):
                 SELECT t.id,
                        COALESCE(r.v, 0) AS revenue,
                        COALESCE(c.v, 0) AS collection,
+                       COALESCE(pn.v, 0) AS plan_collection,
                        COALESCE(n.v, 0) AS new_customer,
                        COALESCE(e.visit, 0) AS visit,
                        COALESCE(e.followup, 0) AS followup
                   FROM t
                   LEFT JOIN revenue r ON r.id = t.id
                   LEFT JOIN collection c ON c.id = t.id
+                  LEFT JOIN plan pn ON pn.id = t.id
                   LEFT JOIN new_customer n ON n.id = t.id
                   LEFT JOIN activity e ON e.id = t.id
             ),
@@ -474,6 +546,8 @@ class SalesFollowupKpiTarget(models.Model):
                    actual_new_customer = a.new_customer,
                    actual_visit = a.visit,
                    actual_followup = a.followup,
+                   plan_collection = a.plan_collection,
+                   rate_collection_plan = %(rate_collection_plan)s,
                    rate_revenue = %(rate_revenue)s,
                    rate_collection = %(rate_collection)s,
                    rate_new_customer = %(rate_new_customer)s,
@@ -489,6 +563,9 @@ class SalesFollowupKpiTarget(models.Model):
                 zones=[company._ka_tz().zone for company in companies],
                 ids=self.ids,
                 revenue_lines=SQL(" UNION ALL ").join(revenue_lines),
+                collection_lines=SQL(" UNION ALL ").join(collection_lines),
+                plan_lines=SQL(" UNION ALL ").join(plan_lines),
+                rate_collection_plan=rate_plan_sql,
                 events=SQL(" UNION ALL ").join(events),
                 changed=changed_sql,
                 rate_revenue=rate_sql["revenue"],
@@ -501,7 +578,14 @@ class SalesFollowupKpiTarget(models.Model):
         )
         changed = {tid for tid, is_changed in self.env.cr.fetchall() if is_changed}
         self.invalidate_recordset(
-            [*ACTUAL_FIELDS, *RATE_FIELDS, "score", "compute_date"]
+            [
+                *ACTUAL_FIELDS,
+                *RATE_FIELDS,
+                "plan_collection",
+                "rate_collection_plan",
+                "score",
+                "compute_date",
+            ]
         )
         changed.update(self._update_ranks())
         return len(changed)

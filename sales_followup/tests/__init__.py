@@ -15,4 +15,5 @@ from . import test_rpc_access
 from . import test_visit_share
 from . import test_handover_visits
 from . import test_cn_calendar_timers
+from . import test_kpi_collection_plan
 from . import test_care_contacts

@@ -57,6 +57,8 @@ class KamDemoGenerator(models.AbstractModel):
                 mail_notrack=True,
                 mail_activity_quick_update=True,
                 no_reset_password=True,
+                # orders are created confirmed: no "extra line" message each
+                sale_no_log_for_new_lines=True,
             )
             .env
         )
@@ -85,6 +87,7 @@ class DemoBuilder:
         self.company = env.company
         self.today = self.company._ka_today()
         self.timings = {}
+        self.queries = {}
         self.counts = {}
 
     # ------------------------------------------------------------------
@@ -111,9 +114,11 @@ class DemoBuilder:
         return f"{prefix}{self.rng.randint(10000000, 99999999)}"
 
     def _step(self, name, func, *args):
-        start = time.perf_counter()
+        start, queries = time.perf_counter(), self.env.cr.sql_log_count
         result = func(*args)
+        self.env.flush_all()  # each step pays for its own writes
         self.timings[name] = round(time.perf_counter() - start, 2)
+        self.queries[name] = self.env.cr.sql_log_count - queries
         return result
 
     def _run(self, run_pipeline=True):
@@ -134,9 +139,11 @@ class DemoBuilder:
         self._step("portal", self._make_portal_user)
         if run_pipeline:
             self._step("pipeline", self._run_pipeline)
+            self._step("churn", self._make_churn)
         self.env.flush_all()
         stats = dict(self.counts)
         stats["timings"] = self.timings
+        stats["queries"] = self.queries
         stats["seconds"] = round(time.perf_counter() - start, 1)
         return stats
 
@@ -459,6 +466,9 @@ class DemoBuilder:
                                     "product_id": product.id,
                                     "product_uom_qty": qty,
                                     "price_unit": price,
+                                    # no analytic plans in the demo: skip the
+                                    # search for distribution models per line
+                                    "analytic_distribution": False,
                                 }
                             )
                             for product, qty, price in lines
@@ -505,6 +515,7 @@ class DemoBuilder:
                                 "product_id": line.product_id.id,
                                 "quantity": line.product_uom_qty,
                                 "price_unit": line.price_unit,
+                                "analytic_distribution": False,
                                 "sale_line_ids": [Command.set(line.ids)],
                             }
                         )
@@ -525,15 +536,17 @@ class DemoBuilder:
     def _make_payments(self):
         """Customers pay their invoices in order: a good payer everything due
         up to a few days ago, a slow payer only what fell due months ago (the
-        rest is overdue). Paid set-wise, one register wizard per payment day
-        (one payment per customer and day): what fell due more than half a
-        year ago on one day, the later invoices at the end of each month."""
+        rest is overdue). What fell due more than half a year ago is paid on
+        one day, the later invoices at the end of each month: one payment per
+        customer and payment day, as the register wizard groups them. Set-wise:
+        the payments of every day in one create and one post, and all their
+        reconciliations in one plan (the wizard reconciles one by one)."""
         rng = self.rng
         by_partner = defaultdict(list)
         for row in self.invoiced:
             by_partner[row["info"]["index"]].append(row)
         recent = self.today - relativedelta(months=6)
-        by_day = defaultdict(list)
+        groups = defaultdict(list)  # (day, customer) -> invoices
         for rows in by_partner.values():
             info = rows[0]["info"]
             if info["slow_payer"]:
@@ -548,16 +561,48 @@ class DemoBuilder:
                     day = recent
                 else:
                     day = min(due + relativedelta(day=31), self._ago(1))
-                by_day[day].append(row["invoice"].id)
-        count = 0
-        for day in sorted(by_day):
-            wizard = (
-                self.env["account.payment.register"]
-                .with_context(active_model="account.move", active_ids=by_day[day])
-                .create({"payment_date": day, "group_payment": True})
+                groups[(day, info["partner"].id)].append(row["invoice"])
+        journal = self.env["account.journal"].search(
+            [("type", "=", "bank"), ("company_id", "=", self.company.id)], limit=1
+        )
+        keys = sorted(groups)
+        invoices_of = [
+            self.env["account.move"].union(*groups[key]) for key in keys
+        ]
+        payments = (
+            self.env["account.payment"]
+            .with_context(skip_invoice_sync=True)
+            .create(
+                [
+                    {
+                        "payment_type": "inbound",
+                        "partner_type": "customer",
+                        "partner_id": partner_id,
+                        "journal_id": journal.id,
+                        "company_id": self.company.id,
+                        "date": day,
+                        "amount": sum(invoices.mapped("amount_residual")),
+                        "memo": ", ".join(invoices.mapped("name")),
+                    }
+                    for (day, partner_id), invoices in zip(
+                        keys, invoices_of, strict=True
+                    )
+                ]
             )
-            count += len(wizard._create_payments())
-        self.counts["payments"] = count
+        )
+        payments.action_post()
+        plan = []
+        for payment, invoices in zip(payments, invoices_of, strict=True):
+            plan.append(
+                (payment.move_id.line_ids + invoices.line_ids).filtered(
+                    lambda line: line.account_type == "asset_receivable"
+                    and not line.reconciled
+                )
+            )
+        self.env["account.move.line"]._reconcile_plan(plan)
+        for payment, invoices in zip(payments, invoices_of, strict=True):
+            invoices.matched_payment_ids += payment
+        self.counts["payments"] = len(payments)
 
     # ------------------------------------------------------------------
     # the public pool's history
@@ -1195,6 +1240,42 @@ class DemoBuilder:
             }
         )
         self.portal_partner = partner
+
+    def _make_churn(self):
+        """A few dormant or lost customers marked lost by hand with their
+        churn reason (and the competitor they went to, 流失方向), after the
+        pipeline set every customer's status: the churn analysis and the
+        win-back list have something to show."""
+        env = self.env
+        Partner = env["res.partner"]
+        competitors = Partner.create(
+            [
+                {"name": name, "is_company": True, "ka_customer_type": "competitor"}
+                for name in ("智远软件股份有限公司", "恒泰信息技术有限公司")
+            ]
+        )
+        candidates = Partner.search(
+            [
+                ("id", "in", [info["partner"].id for info in self.customers]),
+                ("ka_status", "in", ["dormant", "lost"]),
+            ],
+            order="id",
+            limit=6,
+        )
+        codes = ("competitor", "price", "service", "competitor", "need_gone")
+        codes += ("company_closed",)
+        Wizard = env["key_account.status.wizard"]
+        for n, partner in enumerate(candidates):
+            reason = env.ref(f"key_account.churn_reason_{codes[n % len(codes)]}")
+            Wizard.create(
+                {
+                    "partner_ids": [(6, 0, partner.ids)],
+                    "new_status": "lost",
+                    "reason_id": reason.id,
+                    "competitor_id": reason.ask_competitor and competitors[n % 2].id,
+                }
+            ).action_confirm()
+        self.counts["lost_by_hand"] = len(candidates)
 
     def _run_pipeline(self):
         # in the company's language, as its users read what the steps write

@@ -161,6 +161,12 @@ class TestDemoCompany(HttpCase):
         self.assertTrue(
             self.env["key_account.warning"].search_count([("state", "=", "open")])
         )
+        # the customers' life: statuses set by the rules, a few lost by hand
+        # with their churn reason
+        self.assertTrue(set(customers.mapped("ka_status")) >= {"active", "lost"})
+        History = self.env["key_account.status.history"]
+        self.assertTrue(History.search_count([("source", "=", "rule")]))
+        self.assertTrue(History.search_count([("reason_id", "!=", False)]))
         Log = self.env["key_account.pool.log"]
         for action in ("claim", "release", "recycle"):
             self.assertTrue(Log.search_count([("action", "=", action)]), action)

@@ -273,6 +273,9 @@ class World:
         if model == "key_account.report":
             env.flush_all()
             return env[model].search([("partner_id", "=", c.id)])
+        if model == "key_account.source.report":
+            env.flush_all()
+            return env[model].search([("partner_id", "=", c.id)])
         if model == "key_account.pareto.report":
             env.flush_all()
             return env[model].search([("partner_id", "=", c.id)])
@@ -299,6 +302,16 @@ class World:
         if model == "key_account.grade.history":
             return env[model].create(
                 {"partner_id": c.id, "new_grade_id": self.grade.id, "user_id": user.id}
+            )
+        if model == "key_account.status.history":
+            return env[model].create(
+                {
+                    "partner_id": c.id,
+                    "new_status": "lost",
+                    "effective_date": today,
+                    "user_id": user.id,
+                    "manager_id": user.id,
+                }
             )
         if model == "key_account.warning":
             return env[model].create(
@@ -438,6 +451,11 @@ class World:
             )
         if model == "key_account.warning.rule":
             return self.warning_rule
+        if model == "key_account.churn.reason":
+            return env[model].create({"name": f"{self.prefix} 流失原因"})
+        if model == "key_account.churn.rate":
+            env.flush_all()
+            return env[model].search([("company_id", "=", self.company.id)], limit=1)
         if model == "key_account.cn.holiday.year":
             return env[model].create({"year": 2190, "note": self.prefix})
         if model == "key_account.cn.holiday":
@@ -472,7 +490,9 @@ SCOPED = (
     "after_sales.revisit",
     "key_account.report",
     "key_account.pareto.report",
+    "key_account.source.report",
     "key_account.grade.history",
+    "key_account.status.history",
     "key_account.partner.figures",
     "key_account.warning",
     "key_account.pool.log",
@@ -497,6 +517,8 @@ UNSCOPED = (
     "key_account.grade",
     "key_account.grade.rule",
     "key_account.warning.rule",
+    "key_account.churn.reason",
+    "key_account.churn.rate",
     "sales_followup.care.occasion",
     "after_sales.feedback.staff",
     "after_sales.licence.rate",

@@ -354,6 +354,16 @@ class TestRpcSurface(HttpCase):
                 }
             )
             return self._build(key, lambda: self._wizard(model, vals, caller))
+        if model == "key_account.status.wizard":
+            # the caller marks the customer lost
+            caller = self.world.users[role]
+            reason = env.ref("key_account.churn_reason_price")
+            vals = {
+                "partner_ids": [(6, 0, customer.ids)],
+                "new_status": "lost",
+                "reason_id": reason.id,
+            }
+            return self._build(key, lambda: self._wizard(model, vals, caller))
         if model == "key_account.grade.preview":
             # a draft of the grade rules (a copy of the live ones)
             return self._build(key, lambda: self._wizard(model, {}, owner))

@@ -2,10 +2,13 @@ from odoo import fields, models
 
 
 class ResConfigSettings(models.TransientModel):
-    """The public pool's protection of valuable customers."""
-
     _inherit = "res.config.settings"
 
+    ka_new_days = fields.Integer(related="company_id.ka_new_days", readonly=False)
+    ka_dormant_days = fields.Integer(
+        related="company_id.ka_dormant_days", readonly=False
+    )
+    ka_lost_days = fields.Integer(related="company_id.ka_lost_days", readonly=False)
     ka_pool_protect_clv = fields.Float(
         string="Protect Customers with a Lifetime Value From",
         config_parameter="key_account.pool_protect_clv",

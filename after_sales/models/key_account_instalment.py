@@ -1,0 +1,108 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+
+
+class KeyAccountInstalment(models.Model):
+    """回款计划 on a contract: an instalment belongs to a confirmed order
+    (key_account) or to a sales contract. The nightly matching counts a
+    contract's collections from the paid share of its posted invoices and
+    refunds (OCA contract: invoice lines keep their contract line). A
+    contract's instalments are planned as amounts."""
+
+    _inherit = "key_account.instalment"
+
+    contract_id = fields.Many2one(
+        "contract.contract",
+        ondelete="cascade",
+        index="btree_not_null",
+        check_company=True,
+    )
+
+    @api.model
+    def _ka_document_fields(self):
+        return super()._ka_document_fields() + ["contract_id"]
+
+    @api.depends(
+        "contract_id.company_id",
+        "contract_id.currency_id",
+        "contract_id.partner_id.commercial_partner_id",
+        "contract_id.user_id",
+        "contract_id.partner_id.commercial_partner_id.team_id",
+        "contract_id.partner_id.commercial_partner_id.user_id",
+    )
+    def _compute_document_links(self):
+        res = super()._compute_document_links()
+        for line in self.filtered("contract_id"):
+            contract = line.contract_id
+            customer = contract.partner_id.commercial_partner_id
+            line.company_id = contract.company_id
+            line.currency_id = contract.currency_id
+            line.partner_id = customer
+            # the customer's account manager, else the contract's responsible
+            line.user_id = customer.user_id or contract.user_id
+            line.team_id = customer.team_id
+        return res
+
+    @api.constrains("contract_id", "amount_type")
+    def _check_contract_plan(self):
+        self._check_document()
+        for line in self.filtered("contract_id"):
+            if line.contract_id.contract_type != "sale":
+                raise ValidationError(
+                    self.env._(
+                        "A receivable plan belongs to a sales contract; "
+                        "%(contract)s is a purchase contract.",
+                        contract=line.contract_id.display_name,
+                    )
+                )
+            if line.amount_type != "amount":
+                raise ValidationError(
+                    self.env._(
+                        "The instalments of contract %(contract)s are planned as "
+                        "amounts, not as a percent.",
+                        contract=line.contract_id.display_name,
+                    )
+                )
+
+    def _ka_document_name(self):
+        if self.contract_id:
+            return self.contract_id.display_name
+        return super()._ka_document_name()
+
+    @api.model
+    def _plan_key_sql(self, alias):
+        # orders keep their id as key, contracts the negative of theirs
+        return SQL(
+            "COALESCE(%s, -%s)",
+            SQL.identifier(alias, "order_id"),
+            SQL.identifier(alias, "contract_id"),
+        )
+
+    @api.model
+    def _collected_sql(self, company):
+        """Also the contracts of ``company`` with a plan: the paid share of
+        the lines of their posted invoices and refunds."""
+        return SQL(
+            """%s
+            UNION ALL
+            SELECT -cl.contract_id AS plan_key,
+                   SUM(
+                       CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END
+                       * aml.price_total
+                       * CASE WHEN am.amount_total = 0 THEN 0
+                              ELSE 1 - am.amount_residual / am.amount_total END
+                   ) AS collected
+              FROM account_move_line aml
+              JOIN contract_line cl ON cl.id = aml.contract_line_id
+              JOIN account_move am ON am.id = aml.move_id
+             WHERE cl.contract_id IN (
+                       SELECT DISTINCT i.contract_id FROM key_account_instalment i
+                        WHERE i.company_id = %s AND i.contract_id IS NOT NULL)
+               AND am.state = 'posted'
+               AND am.move_type IN ('out_invoice', 'out_refund')
+             GROUP BY cl.contract_id
+            """,
+            super()._collected_sql(company),
+            company.id,
+        )

@@ -1,0 +1,235 @@
+from datetime import date
+
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import tagged
+
+from odoo.addons.key_account.tests.common import KeyAccountCommon
+
+TODAY = date(2026, 6, 30)
+
+
+@tagged("post_install", "-at_install")
+class TestContractInstalment(KeyAccountCommon):
+    """回款计划 on a sales contract: its instalments are matched against the
+    collections of the contract's posted invoices, warn once when overdue and
+    count in the collections forecast."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.product = cls._ka_product(price=1000.0)
+        cls.product.taxes_id = False
+        cls.Instalment = cls.env["key_account.instalment"]
+
+    def _contract(self, partner, contract_type="sale"):
+        return self.env["contract.contract"].create(
+            {
+                "name": "年度运维合同",
+                "partner_id": partner.id,
+                "contract_type": contract_type,
+                "line_recurrence": True,
+                "contract_line_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "product_id": self.product.id,
+                            "name": "运维服务费",
+                            "quantity": 1,
+                            "price_unit": 10000.0,
+                            "recurring_rule_type": "monthly",
+                            "recurring_interval": 1,
+                            "date_start": date(2026, 1, 1),
+                        },
+                    )
+                ],
+            }
+        )
+
+    def _plan(self, contract, *rows):
+        return self.Instalment.create(
+            [
+                {
+                    "contract_id": contract.id,
+                    "date": when,
+                    "amount_type": "amount",
+                    "amount": amount,
+                }
+                for when, amount in rows
+            ]
+        )
+
+    def _collect(self, contract, invoiced, paid):
+        """A posted invoice of the contract's line (as the OCA contract makes
+        it), paid for ``paid``."""
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": contract.partner_id.id,
+                "invoice_date": date(2026, 3, 1),
+                "invoice_line_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": "运维服务费",
+                            "quantity": 1,
+                            "price_unit": invoiced,
+                            "tax_ids": [(6, 0, [])],
+                            "contract_line_id": contract.contract_line_ids.id,
+                        },
+                    )
+                ],
+            }
+        )
+        invoice.action_post()
+        if paid:
+            self.env["account.payment.register"].with_context(
+                active_model="account.move", active_ids=invoice.ids
+            ).create({"amount": paid, "payment_date": "2026-04-01"})._create_payments()
+        return invoice
+
+    def _run(self):
+        return self.env["key_account.pipeline"]._step_receivables(
+            self.env.company, TODAY
+        )
+
+    def _warnings(self, partner):
+        return self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "res.partner"),
+                ("res_id", "=", partner.id),
+                ("summary", "like", "年度运维合同"),
+            ]
+        )
+
+    def test_contract_plan_matched_against_its_invoices(self):
+        contract = self._contract(self.customer_a)
+        first, second, third = self._plan(
+            contract, ("2026-04-01", 3000), ("2026-05-31", 3000), ("2026-07-31", 4000)
+        )
+        self.assertEqual(first.partner_id, self.customer_a)
+        self.assertEqual(first.team_id, self.team_east)
+        self.assertEqual(first.user_id, self.sales_a)
+        self.assertEqual(first.company_id, contract.company_id)
+        # an order's collections do not count for the contract
+        self._ka_order(self.customer_a, self.product, "2026-03-01", qty=20)
+        self._collect(contract, 10000.0, 4500.0)
+        self.assertGreater(self._run(), 0)
+        self.assertEqual((first.state, first.paid_amount), ("paid", 3000.0))
+        self.assertEqual((second.state, second.paid_amount), ("overdue", 1500.0))
+        self.assertEqual((third.state, third.paid_amount), ("planned", 0.0))
+        self.assertEqual(len(self._warnings(self.customer_a)), 1)
+        self.assertEqual(second.overdue_notified_date, TODAY)
+        # the same night again: nothing changes, no second warning
+        self.assertEqual(self._run(), 0)
+        self.assertEqual(len(self._warnings(self.customer_a)), 1)
+        self.assertEqual(contract.as_instalment_ids, first | second | third)
+
+    def test_forecast_by_month_team_and_manager_includes_contracts(self):
+        contract = self._contract(self.customer_a)
+        self._plan(contract, ("2026-07-15", 3000), ("2026-08-15", 4000))
+        order = self._ka_order(self.customer_west, self.product, "2026-03-01", qty=10)
+        self.Instalment.create(
+            {
+                "order_id": order.id,
+                "date": "2026-07-20",
+                "amount_type": "percent",
+                "percent": 50,
+            }
+        )
+        rows = self.Instalment._read_group(
+            [("company_id", "=", self.env.company.id), ("date", ">=", "2026-07-01")],
+            ["date:month", "team_id", "user_id"],
+            ["amount:sum"],
+        )
+        by_key = {
+            (month.strftime("%Y-%m"), team.id, user.id): total
+            for month, team, user, total in rows
+        }
+        self.assertEqual(
+            by_key[("2026-07", self.team_east.id, self.sales_a.id)], 3000.0
+        )
+        self.assertEqual(
+            by_key[("2026-08", self.team_east.id, self.sales_a.id)], 4000.0
+        )
+        self.assertEqual(
+            by_key[("2026-07", order.team_id.id, order.user_id.id)], 5000.0
+        )
+
+    def test_a_contract_plan_is_planned_in_amounts_of_a_sales_contract(self):
+        contract = self._contract(self.customer_a)
+        with self.assertRaises(ValidationError):
+            self.Instalment.create(
+                {
+                    "contract_id": contract.id,
+                    "date": "2026-07-01",
+                    "amount_type": "percent",
+                    "percent": 30,
+                    "amount": 100,
+                }
+            )
+        supplier = self.env["res.partner"].create(
+            {"name": "供应商乙", "is_company": True}
+        )
+        with self.assertRaises(ValidationError):
+            self._plan(self._contract(supplier, "purchase"), ("2026-07-01", 100))
+        order = self._ka_order(self.customer_a, self.product, "2026-03-01")
+        with self.assertRaises(ValidationError):
+            self.Instalment.create(
+                {
+                    "contract_id": contract.id,
+                    "order_id": order.id,
+                    "date": "2026-07-01",
+                    "amount_type": "amount",
+                    "amount": 100,
+                }
+            )
+        with self.assertRaises(ValidationError):
+            self.Instalment.create(
+                {"date": "2026-07-01", "amount_type": "amount", "amount": 100}
+            )
+
+    def test_who_reads_a_contract_plan(self):
+        contract = self._contract(self.customer_a)
+        line = self._plan(contract, ("2026-07-01", 3000))
+        # the account manager of the customer and the team leader read it
+        self.assertEqual(
+            line.with_user(self.sales_a).read(["amount"])[0]["amount"], 3000
+        )
+        self.assertTrue(line.with_user(self.leader).read(["amount"]))
+        # a salesperson of another team does not
+        with self.assertRaises(AccessError):
+            line.with_user(self.sales_west).read(["amount"])
+        # nobody writes the collected figures
+        with self.assertRaises(AccessError):
+            line.with_user(self.sales_a).write({"paid_amount": 3000})
+
+    def test_step_is_set_wise_with_contracts(self):
+        """The receivables step reads the contracts' collections in one
+        query: the same count for one contract as for six (each with an
+        overdue instalment and its warning, whose names are read together)."""
+
+        def contracts(n):
+            for _i in range(n):
+                contract = self._contract(self.customer_a)
+                self._plan(contract, ("2026-04-01", 5000), ("2026-07-31", 5000))
+                self._collect(contract, 10000.0, 2000.0)
+
+        # the registry's caches the warnings read (filled once per process)
+        self.env.ref("mail.mail_activity_data_todo")
+        self.env["ir.model"]._get_id("res.partner")
+        self.env["mail.message.subtype"]._default_subtypes("res.partner")
+        contracts(1)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        self._run()
+        one = self.env.cr.sql_log_count - before
+        contracts(6)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        self.assertGreater(self._run(), 0)
+        self.assertEqual(self.env.cr.sql_log_count - before, one)
+        self.assertEqual(len(self._warnings(self.customer_a)), 7)
