@@ -238,6 +238,28 @@ class TestRpcSurface(HttpCase):
             }
         )
 
+    def _grade_preview_record(self, model, side, role):
+        """A draft of the grade rules (a copy of the live ones), or a cell of
+        its matrix."""
+        env = self.env(su=True)
+        key = (model, side, role)
+        if model == "key_account.grade.preview":
+            owner = self._owner(side, role)
+            return self._build(key, lambda: self._wizard(model, {}, owner))
+        preview = self._grade_preview_record("key_account.grade.preview", side, role)
+        customer = self._ctx(side, role)["customer"]
+        return self._build(
+            key,
+            lambda: env[model].create(
+                {
+                    "preview_id": preview.id,
+                    "moved": True,
+                    "count": 1,
+                    "partner_ids_data": customer.ids,
+                }
+            ),
+        )
+
     def _record(self, model, side, role):
         """The record ``role`` calls ``model``'s methods on, for ``side``
         (None when that side has none)."""
@@ -364,22 +386,8 @@ class TestRpcSurface(HttpCase):
                 "reason_id": reason.id,
             }
             return self._build(key, lambda: self._wizard(model, vals, caller))
-        if model == "key_account.grade.preview":
-            # a draft of the grade rules (a copy of the live ones)
-            return self._build(key, lambda: self._wizard(model, {}, owner))
-        if model == "key_account.grade.preview.cell":
-            preview = self._record("key_account.grade.preview", side, role)
-            return self._build(
-                key,
-                lambda: env[model].create(
-                    {
-                        "preview_id": preview.id,
-                        "moved": True,
-                        "count": 1,
-                        "partner_ids_data": customer.ids,
-                    }
-                ),
-            )
+        if model.startswith("key_account.grade.preview"):
+            return self._grade_preview_record(model, side, role)
         if model == "key_account.cn.holiday.year":
             # a year the chinesecalendar package knows (the button reloads it)
             return self._build(
