@@ -87,6 +87,36 @@ if (!process.argv[3]) {
         await shoot(page, `key_account/static/description/${file}`);
     }
 
+    // the customer's life (issue 15): a customer's status history, the
+    // churn analysis, and the what-if preview of the grade rules
+    const [lived] = await rpc(page, "key_account.status.history", "read_group", [
+        [], ["partner_id"], ["partner_id"],
+    ], { orderby: "partner_id_count desc", limit: 1 });
+    if (lived) {
+        await page.goto(`${base}/odoo/action-key_account.res_partner_action_key_account/${lived.partner_id[0]}`);
+        await page.waitForSelector(".o_form_view .o_notebook");
+        await page.click(".o_notebook .nav-link[name=ka_status_history]");
+        await page.$eval(".o_notebook", (el) => el.scrollIntoView({ block: "start" }));
+        await shoot(page, "key_account/static/description/screenshot_status_history_zh.png");
+    }
+    await page.goto(`${base}/odoo/action-key_account.key_account_churn_analysis_action`);
+    await page.waitForSelector(".o_pivot");
+    await shoot(page, "key_account/static/description/screenshot_churn_zh.png");
+    // a draft without the first active rule: where would its customers go?
+    const previewId = await rpc(page, "key_account.grade.preview", "create", [{}]);
+    const [draft] = await rpc(page, "key_account.grade.preview.rule", "search_read", [
+        [["preview_id", "=", previewId], ["active", "=", true]], ["id"],
+    ], { order: "sequence, id", limit: 1 });
+    if (draft) {
+        await rpc(page, "key_account.grade.preview.rule", "write", [[draft.id], { active: false }]);
+    }
+    await rpc(page, "key_account.grade.preview", "action_preview", [[previewId]]);
+    await page.goto(`${base}/odoo/action-key_account.key_account_grade_preview_action/${previewId}`);
+    await page.waitForSelector(".o_form_view .o_notebook");
+    await page.click(".o_notebook .nav-link[name=moves]");
+    await page.waitForTimeout(500);
+    await shoot(page, "key_account/static/description/screenshot_whatif_zh.png");
+
     // a planned visit on a phone-sized window, ready to check in (签到)
     const phone = await login(
         await browser.newContext({

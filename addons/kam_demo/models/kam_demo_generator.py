@@ -566,9 +566,7 @@ class DemoBuilder:
             [("type", "=", "bank"), ("company_id", "=", self.company.id)], limit=1
         )
         keys = sorted(groups)
-        invoices_of = [
-            self.env["account.move"].union(*groups[key]) for key in keys
-        ]
+        invoices_of = [self.env["account.move"].union(*groups[key]) for key in keys]
         payments = (
             self.env["account.payment"]
             .with_context(skip_invoice_sync=True)
@@ -595,8 +593,9 @@ class DemoBuilder:
         for payment, invoices in zip(payments, invoices_of, strict=True):
             plan.append(
                 (payment.move_id.line_ids + invoices.line_ids).filtered(
-                    lambda line: line.account_type == "asset_receivable"
-                    and not line.reconciled
+                    lambda line: (
+                        line.account_type == "asset_receivable" and not line.reconciled
+                    )
                 )
             )
         self.env["account.move.line"]._reconcile_plan(plan)
@@ -1201,8 +1200,58 @@ class DemoBuilder:
                     ],
                 }
             )
+        # the last two are new contracts starting next week, waiting for the
+        # team leader's approval (合同审批); the others were approved and run
+        for vals in vals_list[-2:]:
+            line = vals["contract_line_ids"][0][2]
+            line["date_start"] = self.today + timedelta(days=7)
+            line["date_end"] = line["date_start"] + relativedelta(years=1, days=-1)
         contracts = env["contract.contract"].create(vals_list)
+        approved = contracts[:-2].filtered(lambda c: c.ka_state != "running")
+        approved.request_validation()
+        for contract in approved:
+            reviewer = contract.review_ids.reviewer_ids[:1]
+            if reviewer:
+                contract.with_user(reviewer).validate_tier()
+        contracts[-2:].request_validation()
         self.counts["contracts"] = len(contracts)
+        self._make_quotations_to_approve()
+
+    def _make_quotations_to_approve(self):
+        """Quotations over their grade's discount limit, sent for approval by
+        the demo salesperson: the leader finds them in the activities."""
+        grades = self.env["key_account.grade"].search(
+            [("approval_max_discount", "=", 0)]
+        )
+        grades.write({"approval_max_discount": 15})
+        seller = self.users["sales"]
+        mine = [i for i in self.customers if i["partner"].user_id == seller][:2]
+        product = self.products[D.PRODUCTS[0][0]]
+        orders = (
+            self.env["sale.order"]
+            .with_user(seller)
+            .create(
+                [
+                    {
+                        "partner_id": info["partner"].id,
+                        "user_id": seller.id,
+                        "order_line": [
+                            Command.create(
+                                {
+                                    "product_id": product.id,
+                                    "product_uom_qty": 5 + n,
+                                    "discount": 20 + 5 * n,
+                                }
+                            )
+                        ],
+                    }
+                    for n, info in enumerate(mine)
+                ]
+            )
+        )
+        for order in orders:
+            order.request_validation()
+        self.counts["quotations_to_approve"] = len(orders)
 
     # ------------------------------------------------------------------
     # the portal customer
