@@ -33,12 +33,18 @@ class KeyAccountStatusHistory(models.Model):
         index=True,
         help="The company's business day of the change.",
     )
-    old_status = fields.Selection(selection="_selection_status", string="From")
+    old_status = fields.Selection(
+        selection="_selection_status", string="Previous Status"
+    )
     new_status = fields.Selection(
-        selection="_selection_status", string="To", required=True, index=True
+        selection="_selection_status",
+        string="New Status",
+        required=True,
+        index=True,
     )
     source = fields.Selection(
         [("rule", "Lifecycle Rules"), ("user", "By Hand")],
+        string="Changed Through",
         required=True,
         default="user",
     )

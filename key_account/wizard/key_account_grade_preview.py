@@ -28,6 +28,14 @@ class KeyAccountGradePreview(models.TransientModel):
         ondelete="cascade",
         default=lambda self: self.env.company,
     )
+
+    @api.depends("company_id")
+    def _compute_display_name(self):
+        for preview in self:
+            preview.display_name = self.env._(
+                "What-if Preview of Grade Rules: %(company)s",
+                company=preview.company_id.name,
+            )
     rule_ids = fields.One2many(
         "key_account.grade.preview.rule", "preview_id", string="Draft Rules"
     )
