@@ -1207,11 +1207,13 @@ class DemoBuilder:
             line["date_start"] = self.today + timedelta(days=7)
             line["date_end"] = line["date_start"] + relativedelta(years=1, days=-1)
         contracts = env["contract.contract"].create(vals_list)
-        # the running ones were signed (and approved) before the demo's day,
-        # as a migration finds them: set running in one write
-        contracts[:-2].with_context(skip_validation_check=True).write(
-            {"ka_state": "running"}
-        )
+        # the running ones were approved by their team leader
+        approved = contracts[:-2].filtered(lambda c: c.ka_state != "running")
+        approved.request_validation()
+        for contract in approved:
+            reviewer = contract.review_ids.reviewer_ids[:1]
+            if reviewer:
+                contract.with_user(reviewer).validate_tier()
         contracts[-2:].request_validation()
         self.counts["contracts"] = len(contracts)
         self._make_quotations_to_approve()
