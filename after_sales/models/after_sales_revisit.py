@@ -384,8 +384,10 @@ class AfterSalesRevisit(models.Model):
         """How many periodic revisits one night plans for a company at most
         (``after_sales.revisit_daily_capacity``, in Settings; 0: no limit)."""
         value = self.env["ir.config_parameter"].sudo().get_param(PARAM_CAPACITY)
+        if not value:  # not set (False) or emptied: the default
+            return DEFAULT_CAPACITY
         try:
-            return max(0, int(value)) if value not in (None, "") else DEFAULT_CAPACITY
+            return max(0, int(value))
         except ValueError:
             return DEFAULT_CAPACITY
 

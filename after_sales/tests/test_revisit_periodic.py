@@ -126,6 +126,9 @@ class TestPeriodicRevisit(PeriodicCommon):
         """A night plans at most ``after_sales.revisit_daily_capacity``
         revisits: the higher grades first, then the longest without one; the
         others stay due and are planned on the next nights."""
+        params = self.env["ir.config_parameter"].sudo()
+        params.search([("key", "=", "after_sales.revisit_daily_capacity")]).unlink()
+        self.assertEqual(self.Revisit._periodic_capacity(), 200, "the default")
         self.grade_none.write({"as_revisit_interval_days": 30, "sequence": 999})
         self.grade_sla.sequence = 1
         self.Revisit.sudo().create(
