@@ -38,7 +38,6 @@ class KeyAccountStatusHistory(models.Model):
     )
     new_status = fields.Selection(
         selection="_selection_status",
-        string="New Status",
         required=True,
         index=True,
     )

@@ -36,6 +36,7 @@ class KeyAccountGradePreview(models.TransientModel):
                 "What-if Preview of Grade Rules: %(company)s",
                 company=preview.company_id.name,
             )
+
     rule_ids = fields.One2many(
         "key_account.grade.preview.rule", "preview_id", string="Draft Rules"
     )
