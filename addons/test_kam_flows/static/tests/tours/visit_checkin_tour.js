@@ -28,9 +28,11 @@ registry.category("web_tour.tours").add("test_kam_flows_visit_checkin", {
                 trigger: ".o_main_navbar:contains('拜访计划')",
             },
             {
+                // by its class: the label is 新建 from web's translation or
+                // 创建 from web_hierarchy's, whichever the client merged last
                 content: "Plan a visit: new (新建)",
                 trigger:
-                    ".o_control_panel button.o-kanban-button-new:contains('新建'), .o_control_panel button.o_list_button_add:contains('新建')",
+                    ".o_control_panel button.o-kanban-button-new, .o_control_panel button.o_list_button_add",
                 run: "click",
             },
             {
