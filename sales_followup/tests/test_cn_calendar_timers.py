@@ -2,7 +2,8 @@ from datetime import date, datetime
 
 from freezegun import freeze_time
 
-from odoo.tests import tagged
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
 
 from .common import SalesFollowupCommon
 
@@ -139,3 +140,18 @@ class TestCnCalendarCounts(SalesFollowupCommon):
         self.assertFalse(days["2026-10-09"])
         self.assertFalse(days["2026-10-10"])  # make-up Saturday
         self.assertFalse(days["2026-09-30"])
+
+    def test_visit_calendar_days_for_key_account_users_only(self):
+        """A public method (Odoo's calendar view calls it over RPC): a portal
+        user or an employee outside key-account management is refused."""
+        portal = new_test_user(
+            self.env, login="sf_cal_portal", groups="base.group_portal"
+        )
+        employee = new_test_user(
+            self.env, login="sf_cal_employee", groups="base.group_user"
+        )
+        for user in (portal, employee):
+            with self.assertRaises(AccessError):
+                self.env["sales_followup.visit.plan"].with_user(user).get_unusual_days(
+                    "2026-09-28", "2026-10-11"
+                )
