@@ -30,7 +30,7 @@ Cases (each in its own process), one JSON line per measurement:
       and sums in Python, one write per customer) on a sample of 200
       customers, extrapolated per customer;
     * ``cold`` and ``next_night`` on 10 % of the customers (the others
-      archived in the transaction), then on all of them: the queries of the
+      archived in a rolled-back transaction), then on all of them: the queries of the
       pipeline must not grow with the number of customers;
     * ``cold``: ``key_account.pipeline._run(today=TODAY)`` (every step of every
       installed addon) after the grades, grade history, warnings, their
@@ -48,8 +48,13 @@ Cases (each in its own process), one JSON line per measurement:
   process, and the load average of the machine (2 shared cores: compare the
   seconds of runs made under similar loads).
 
-Everything the pipeline writes is rolled back at the end, so that every run
-measures the same nights on the same data.
+The pipeline case runs on a scratch copy of the bench database, dropped at
+the end, so that every run measures the same nights on the same data. The
+small runs and the baseline are rolled back; the 100,000-customer nights are
+committed step by step, as the cron commits them, and the copy is vacuumed
+and analysed before each night, as autovacuum does during the day (a night
+that follows uncommitted nights in one transaction would scan every row
+version those nights left, which no real night does).
 """
 
 import io
@@ -726,7 +731,13 @@ def _sizes(env):
 
 
 # the columns the key_account steps write on the customers
-PARTNER_COLUMNS = ("ka_grade_id", "ka_pool_notice_date")
+PARTNER_COLUMNS = (
+    "ka_grade_id",
+    "ka_pool_notice_date",
+    "ka_status_date",
+    "ka_churn_reason_id",
+    "ka_churn_competitor_id",
+)
 # ... and on their rows of figures (key_account.partner.figures)
 FIGURE_COLUMNS = (
     "ka_revenue_12m",
@@ -746,7 +757,27 @@ FIGURE_COLUMNS = (
     "ka_expected_purchases",
     "ka_clv",
     "ka_last_followup_date",
+    "ka_grade_rule_id",
+    "ka_p_purchase_90d",
+    # sales_followup and after_sales
+    "sf_followup_notice_date",
+    "sf_followup_overdue",
+    "as_ticket_count_12m",
+    "as_complaint_count_12m",
+    "as_sla_breach_count_12m",
+    "as_revisit_count_12m",
+    "as_satisfaction",
 )
+
+
+def _columns(cr, table, names):
+    """Those of ``names`` that are columns of ``table`` (the installed addons')."""
+    cr.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = %s",
+        (table,),
+    )
+    existing = {row[0] for row in cr.fetchall()}
+    return [name for name in names if name in existing]
 
 
 def _reset_cold(env):
@@ -758,6 +789,7 @@ def _reset_cold(env):
     cr = env.cr
     env.flush_all()
     bench = "SELECT id FROM res_partner WHERE ref LIKE %(ref)s"
+    figure_columns = _columns(cr, "key_account_partner_figures", FIGURE_COLUMNS)
     statements = {
         "mail_activity": "DELETE FROM mail_activity WHERE res_model = 'res.partner' "
         f"AND res_id IN ({bench})",
@@ -767,20 +799,23 @@ def _reset_cold(env):
         f"WHERE partner_id IN ({bench})",
         "key_account_pool_log": "DELETE FROM key_account_pool_log "
         f"WHERE partner_id IN ({bench})",
+        "key_account_status_history": "DELETE FROM key_account_status_history "
+        f"WHERE partner_id IN ({bench})",
         "mail_message": "DELETE FROM mail_message WHERE model = 'res.partner' "
         f"AND mail_activity_type_id IS NULL AND res_id IN ({bench})",
         "mail_followers": "DELETE FROM mail_followers WHERE res_model = "
         f"'res.partner' AND res_id IN ({bench})",
         "key_account_partner_figures": "UPDATE key_account_partner_figures SET "
-        + ", ".join(f"{col} = NULL" for col in FIGURE_COLUMNS)
+        + ", ".join(f"{col} = NULL" for col in figure_columns)
         + f" WHERE partner_id IN ({bench}) AND ("
-        + " OR ".join(f"{col} IS NOT NULL" for col in FIGURE_COLUMNS)
+        + " OR ".join(f"{col} IS NOT NULL" for col in figure_columns)
         + ")",
+        # the generated customers are all active, since no known day
         "res_partner": "UPDATE res_partner SET "
         + ", ".join(f"{col} = NULL" for col in PARTNER_COLUMNS)
-        + " WHERE ref LIKE %(ref)s AND ("
+        + ", ka_status = 'active' WHERE ref LIKE %(ref)s AND ("
         + " OR ".join(f"{col} IS NOT NULL" for col in PARTNER_COLUMNS)
-        + ")",
+        + " OR ka_status IS DISTINCT FROM 'active')",
     }
     # the generated companies are inserted by SQL: give them the row of
     # figures the ORM gives every company partner it creates (empty)
@@ -1024,8 +1059,9 @@ def _patches(env, steps, parts):
     return stack
 
 
-def _pipeline(env, today, label):
-    """``key_account.pipeline._run(today=today)``, measured."""
+def _pipeline(env, today, label, commit=False):
+    """``key_account.pipeline._run(today=today)``, measured; with ``commit``
+    as the cron runs it (each step committed)."""
     steps, parts = {}, {}
     env.flush_all()
     env.invalidate_all()
@@ -1037,7 +1073,7 @@ def _pipeline(env, today, label):
     _Peak.seen()
     peak_reset = _reset_peak()
     with _patches(env, steps, parts), _measure() as total:
-        report = env["key_account.pipeline"]._run(today=today)
+        report = env["key_account.pipeline"]._run(today=today, commit=commit)
         # what the ORM still holds, and the pre-commit hooks (bus messages)
         env.cr.flush()
     run_peak = _rss_mb("VmHWM") if peak_reset else None
@@ -1073,21 +1109,23 @@ def _pipeline(env, today, label):
 
 
 def _small(env, emit):
-    """Cold and next night on 1 customer in 10 (the others archived), rolled
-    back. Returns the two JSON lines' figures."""
-    savepoint = env.cr.savepoint()
+    """Cold and next night on 1 customer in 10 (the others archived), run as
+    the big ones are (committed, in their own scratch copy). Returns the two
+    JSON lines' figures."""
+    from run_bench import vacuum
+
     env.cr.execute(
         "UPDATE res_partner SET active = FALSE "
         "WHERE ref LIKE %s AND active AND id %% %s <> 0",
         (REF_PREFIX + "%", SMALL_EVERY),
     )
     env.invalidate_all()
-    cold = _pipeline(env, TODAY, "small_cold")
+    vacuum(env)
+    cold = _pipeline(env, TODAY, "small_cold", commit=True)
     emit(**cold)
-    next_night = _pipeline(env, TODAY + timedelta(days=1), "small_next_night")
+    vacuum(env)
+    next_night = _pipeline(env, TODAY + timedelta(days=1), "small_next_night", commit=True)
     emit(**next_night)
-    savepoint.close(rollback=True)
-    env.invalidate_all()
     return cold, next_night
 
 
@@ -1130,38 +1168,66 @@ def bench_key_account_data(env, emit):
     emit(**_sizes(env), generate_seconds=generate_seconds, load=_load())
 
 
-def bench_key_account_pipeline(env, emit):
-    generate_seconds = _ensure_data(env)
-    hidden = _hide_other_companies(env)
-    reset = _reset_cold(env)
-    sizes = _sizes(env)
-    emit(
-        measure="sizes",
-        **sizes,
-        generate_seconds=generate_seconds,
-        other_companies_hidden=hidden,
-        reset=reset,
-        load=_load(),
-    )
+def bench_key_account_pipeline(scratch, emit):
+    """Runs on scratch copies of the bench database (see ``prepare``): the
+    nights are committed step by step as the cron commits them, and the
+    database is vacuumed and analysed before each night, as autovacuum does
+    during the day (the seconds it took are in the lines, not in the
+    nights'). The small runs and the big ones each start from a fresh copy."""
+    from run_bench import vacuum
 
-    naive, per_customer, baseline = _baseline(env)
-    emit(case="key_account_baseline", measure="baseline", **baseline, load=_load())
+    with scratch() as env:
+        hidden = _hide_other_companies(env)
+        reset = _reset_cold(env)
+        sizes = _sizes(env)
+        emit(
+            measure="sizes",
+            **sizes,
+            other_companies_hidden=hidden,
+            reset=reset,
+            load=_load(),
+        )
+        naive, per_customer, baseline = _baseline(env)
+        emit(case="key_account_baseline", measure="baseline", **baseline, load=_load())
+        small_cold, small_next = _small(env, emit)
 
-    small_cold, small_next = _small(env, emit)
-
-    cold = _pipeline(env, TODAY, "cold")
-    cold["baseline_mismatches"] = _mismatches(env, naive)
-    cold["speedup"] = round(per_customer * cold["customers"] / cold["seconds"], 1)
-    emit(**cold)
-    emit(**_pipeline(env, TODAY, "same_day"))
-    next_night = _pipeline(env, TODAY + timedelta(days=1), "next_night")
-    emit(**next_night)
+    with scratch() as env:
+        _hide_other_companies(env)
+        _reset_cold(env)
+        vacuum_seconds = vacuum(env)
+        cold = _pipeline(env, TODAY, "cold", commit=True)
+        cold["vacuum_seconds_before"] = vacuum_seconds
+        cold["baseline_mismatches"] = _mismatches(env, naive)
+        cold["speedup"] = round(per_customer * cold["customers"] / cold["seconds"], 1)
+        emit(**cold)
+        same_day = _pipeline(env, TODAY, "same_day", commit=True)
+        emit(**same_day)
+        vacuum_seconds = vacuum(env)
+        next_night = _pipeline(
+            env, TODAY + timedelta(days=1), "next_night", commit=True
+        )
+        next_night["vacuum_seconds_before"] = vacuum_seconds
+        emit(**next_night)
 
     emit(
         measure="verdict",
         at=datetime.now().isoformat(timespec="seconds"),
         **_verdict(cold, next_night, small_cold, small_next, per_customer),
+        failed_steps=sorted(
+            {
+                f"{run['measure']}:{code}"
+                for run in (small_cold, small_next, cold, same_day, next_night)
+                for code, step in run["steps"].items()
+                if step.get("error")
+            }
+        ),
         load=_load(),
     )
-    # keep the generated data, drop what the pipeline wrote
-    env.cr.rollback()
+
+
+def _prepare_pipeline(env):
+    """In the bench database: generate the data set when missing."""
+    _ensure_data(env)
+
+
+bench_key_account_pipeline.prepare = _prepare_pipeline

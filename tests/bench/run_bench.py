@@ -7,6 +7,13 @@ Each case is a function ``bench_<name>(env, emit)`` in a ``tests/bench/bench_*.p
 module. It prepares (or reuses) its data in the bench database, then measures
 with ``measure()``. Every case runs in a subprocess of its own, so that
 ``peak_rss_mb`` is that case's peak.
+
+A case whose function has a ``prepare`` attribute may commit (to measure
+nights the way the cron runs them, each step committed): ``prepare(env)``
+first readies the data in the bench database and commits it, then the case is
+called as ``case(scratch, emit)``; each ``with scratch() as env:`` block works
+in a fresh copy of the bench database (``CREATE DATABASE ... TEMPLATE``),
+dropped when the block ends, so that nothing the case commits stays.
 """
 
 import argparse
@@ -74,10 +81,73 @@ def run_case(name, odoo_args):
         figures.setdefault("peak_rss_mb", peak_rss_mb())
         print(json.dumps({"case": name, **figures}, ensure_ascii=False), flush=True)
 
+    prepare = getattr(case, "prepare", None)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"lang": "en_US"})
-        case(env, emit)
+        if prepare is None:
+            case(env, emit)
+        else:
+            prepare(env)
         cr.commit()
+    if prepare is None:
+        return
+    odoo.modules.registry.Registry.delete(dbname)
+    odoo.sql_db.close_db(dbname)
+
+    @contextlib.contextmanager
+    def scratch():
+        """A fresh copy of the bench database, dropped when left."""
+        name = f"{dbname}_scratch"
+        _admin_sql(odoo, f'DROP DATABASE IF EXISTS "{name}"')
+        _admin_sql(
+            odoo, f'CREATE DATABASE "{name}" TEMPLATE "{dbname}" STRATEGY FILE_COPY'
+        )
+        try:
+            registry = odoo.modules.registry.Registry(name)
+            with registry.cursor() as cr:
+                yield odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"lang": "en_US"})
+                cr.commit()
+        finally:
+            odoo.modules.registry.Registry.delete(name)
+            odoo.sql_db.close_db(name)
+            _admin_sql(odoo, f'DROP DATABASE IF EXISTS "{name}"')
+
+    case(scratch, emit)
+
+
+def _admin_sql(odoo, statement):
+    """A statement that cannot run in a transaction (CREATE/DROP DATABASE),
+    on the maintenance database."""
+    import psycopg2
+
+    _name, info = odoo.sql_db.connection_info_for("postgres")
+    cnx = psycopg2.connect(**info)
+    try:
+        cnx.autocommit = True
+        with cnx.cursor() as cr:
+            cr.execute(statement)
+    finally:
+        cnx.close()
+
+
+def vacuum(env):
+    """Commit, then VACUUM ANALYZE the database, as autovacuum does between
+    two nights. Returns the seconds it took."""
+    import odoo
+    import psycopg2
+
+    env.cr.commit()
+    t0 = time.perf_counter()
+    _name, info = odoo.sql_db.connection_info_for(env.cr.dbname)
+    cnx = psycopg2.connect(**info)
+    try:
+        cnx.autocommit = True
+        with cnx.cursor() as cr:
+            cr.execute("SET client_min_messages = error")
+            cr.execute("VACUUM ANALYZE")
+    finally:
+        cnx.close()
+    return round(time.perf_counter() - t0, 1)
 
 
 def main():
