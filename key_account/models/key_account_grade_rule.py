@@ -172,34 +172,54 @@ class KeyAccountGradeRule(models.Model):
     @api.model
     def _ka_store_deciding_rules(self, company, plan, partners=None):
         """Each customer's deciding rule (empty for a locked grade or no
-        match) on its row of figures: one UPDATE, only the rows that
-        change."""
+        match) on its row of figures: only the rows that change are
+        written, without a scan of the partners."""
         self.env["key_account.refresh"]._ensure_figures(company)
         pids = list(plan)
         rules = [plan[pid][2] for pid in pids]
+        # the planned customers, joined to their figures by the unique index;
+        # then the customers out of the plan (locked grades) that still show
+        # a rule, few, checked against the customer definition
         self.env.cr.execute(
             SQL(
                 """
             UPDATE key_account_partner_figures f
                SET ka_grade_rule_id = v.rule
-              FROM (
-                  SELECT p.id AS pid, d.rule
-                    FROM res_partner p
-                    LEFT JOIN unnest(%(pids)s::int[], %(rules)s::int[])
-                         AS d(pid, rule) ON d.pid = p.id
-                   WHERE %(customer)s AND (%(all)s OR p.id = ANY(%(scope)s))
-              ) v
+              FROM unnest(%(pids)s::int[], %(rules)s::int[]) AS v(pid, rule)
              WHERE f.partner_id = v.pid
                AND f.ka_grade_rule_id IS DISTINCT FROM v.rule
             """,
                 pids=pids,
                 rules=rules,
+            )
+        )
+        changed = self.env.cr.rowcount
+        self.env.cr.execute(
+            "SELECT partner_id FROM key_account_partner_figures "
+            "WHERE ka_grade_rule_id IS NOT NULL"
+        )
+        planned = set(pids)
+        stale = [pid for (pid,) in self.env.cr.fetchall() if pid not in planned]
+        if not stale:
+            if changed:
+                self.env["key_account.refresh"]._invalidate_figures(changed)
+            return changed
+        self.env.cr.execute(
+            SQL(
+                """
+            UPDATE key_account_partner_figures f
+               SET ka_grade_rule_id = NULL
+              FROM res_partner p
+             WHERE p.id = f.partner_id AND f.partner_id = ANY(%(stale)s)
+               AND %(customer)s AND (%(all)s OR p.id = ANY(%(scope)s))
+            """,
+                stale=stale,
                 customer=self.env["key_account.measure"]._customer_sql(company, "p"),
                 all=partners is None,
                 scope=partners.ids if partners is not None else [],
             )
         )
-        changed = self.env.cr.rowcount
+        changed += self.env.cr.rowcount
         if changed:
             self.env["key_account.refresh"]._invalidate_figures(changed)
         return changed

@@ -46,21 +46,38 @@ class KeyAccountMeasure(models.AbstractModel):
 
     @api.model
     def _customer_sql(self, company, alias="p"):
-        """SQL condition: partner ``alias`` is a customer of ``company``."""
+        """SQL condition: partner ``alias`` is a customer of ``company``.
+
+        Written as plain comparisons of columns (no COALESCE), so that
+        PostgreSQL estimates it from the columns' statistics: with COALESCE
+        it guessed 0.5 % of the partners, and joined the figures of 100,000
+        customers one index probe at a time (``make bench``).
+        """
 
         def col(name):
             return SQL.identifier(alias, name)
 
+        main = self.env["res.company"]._ka_main_company()
+        if company == main:
+            # a partner without a company carries the main company's figures
+            of_company = SQL(
+                "(%s = %s OR %s IS NULL)",
+                col("company_id"),
+                company.id,
+                col("company_id"),
+            )
+        else:
+            of_company = SQL("%s = %s", col("company_id"), company.id)
         return SQL(
-            "(%s AND %s AND %s IS NULL AND %s = %s AND NOT (%s = ANY(%s))"
-            " AND COALESCE(%s, '') NOT IN ('competitor', 'supplier'))",
+            "(%s AND %s AND %s IS NULL AND %s AND NOT (%s = ANY(%s))"
+            " AND (%s IS NULL OR %s NOT IN ('competitor', 'supplier')))",
             col("is_company"),
             col("active"),
             col("parent_id"),
-            self._figures_company_sql(alias),
-            company.id,
+            of_company,
             col("id"),
             self._own_company_partner_ids() or [0],
+            col("ka_customer_type"),
             col("ka_customer_type"),
         )
 

@@ -1,3 +1,4 @@
+from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -155,19 +156,27 @@ class KeyAccountWarningRule(models.Model):
         customers = self.env["key_account.measure"]._customer_sql(company, "p")
         self.env.flush_all()
         opened = closed = 0
-        for rule in self.search([("active", "=", True)]):
+        rules = self.search([("active", "=", True)])
+        if not rules:
+            return opened, closed
+        # the open warnings of every rule in one query (one scan of the
+        # customers, not one per rule)
+        self.env.cr.execute(
+            SQL(
+                "SELECT w.rule_id, w.partner_id, w.id FROM key_account_warning w "
+                "JOIN res_partner p ON p.id = w.partner_id "
+                "WHERE w.rule_id = ANY(%s) AND w.state = 'open' AND %s",
+                rules.ids,
+                customers,
+            )
+        )
+        open_warnings = defaultdict(dict)
+        for rule_id, partner_id, warning_id in self.env.cr.fetchall():
+            open_warnings[rule_id][partner_id] = warning_id
+        for rule in rules:
             self.env.cr.execute(rule._matching_sql(company, today))
             matches = dict(self.env.cr.fetchall())
-            self.env.cr.execute(
-                SQL(
-                    "SELECT w.partner_id, w.id FROM key_account_warning w "
-                    "JOIN res_partner p ON p.id = w.partner_id "
-                    "WHERE w.rule_id = %s AND w.state = 'open' AND %s",
-                    rule.id,
-                    customers,
-                )
-            )
-            current = dict(self.env.cr.fetchall())
+            current = open_warnings[rule.id]
             new_ids = [pid for pid in matches if pid not in current]
             gone = Warning.browse(
                 [wid for pid, wid in current.items() if pid not in matches]

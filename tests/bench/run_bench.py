@@ -130,9 +130,10 @@ def _admin_sql(odoo, statement):
         cnx.close()
 
 
-def vacuum(env):
+def vacuum(env, full=()):
     """Commit, then VACUUM ANALYZE the database, as autovacuum does between
-    two nights. Returns the seconds it took."""
+    two nights; with ``full``, VACUUM FULL these tables first (rewritten
+    compact, as after an import or a restore). Returns the seconds it took."""
     import odoo
     import psycopg2
 
@@ -144,6 +145,8 @@ def vacuum(env):
         cnx.autocommit = True
         with cnx.cursor() as cr:
             cr.execute("SET client_min_messages = error")
+            for table in full:
+                cr.execute(f'VACUUM (FULL) "{table}"')
             cr.execute("VACUUM ANALYZE")
     finally:
         cnx.close()
