@@ -84,11 +84,10 @@ class KeyAccountRefresh(models.AbstractModel):
                        SUM(l.amount_residual)
                            FILTER (WHERE l.date_maturity < %(today)s) AS overdue
                   FROM account_move_line l
-                  JOIN account_account a ON a.id = l.account_id
                  WHERE l.parent_state = 'posted'
                    AND l.company_id = %(company)s
-                   AND a.account_type = 'asset_receivable'
-                   AND NOT l.reconciled
+                   AND l.account_id = ANY(%(receivable_accounts)s)
+                   AND l.reconciled IS NOT TRUE
                  GROUP BY l.partner_id
             ), new AS (
                 SELECT c.id,
@@ -140,6 +139,13 @@ class KeyAccountRefresh(models.AbstractModel):
                 d12_utc=company._ka_day_start_utc(d12 + timedelta(days=1)),
                 end_utc=company._ka_day_start_utc(today + timedelta(days=1)),
                 today=today,
+                # the accounts as values, so that PostgreSQL uses account's
+                # index of the open items (a join scanned the 1,000,000 lines)
+                receivable_accounts=self.env["account.account"]
+                .sudo()
+                .search([("account_type", "=", "asset_receivable")])
+                .ids
+                or [0],
             )
         )
         changed = self.env.cr.rowcount

@@ -51,23 +51,44 @@ class KeyAccountWarning(models.Model):
     @api.model
     def _raise_warnings(self, rule, partner_ids, values, today):
         """Open warnings of ``rule`` for ``partner_ids`` and one activity each
-        for their account managers: one INSERT for the warnings, one for the
-        activities and one UPDATE linking them, whatever the number."""
+        for their account managers: the activities first, then one INSERT of
+        the warnings linked to them, whatever the number."""
         if not partner_ids:
             return self.browse()
         now = fields.Datetime.now()
         uid = self.env.uid
         self.env.flush_all()
+        partner_ids = list(partner_ids)
+        activity_of = {}
+        if rule.activity_type_id:
+            self.env.cr.execute(
+                "SELECT id, user_id FROM res_partner "
+                "WHERE id = ANY(%s) AND user_id IS NOT NULL ORDER BY id",
+                (partner_ids,),
+            )
+            rows = self.env.cr.fetchall()
+            summary = rule._activity_summary()
+            activities = self.env["mail.activity"]._ka_create_for_partners(
+                [
+                    (pid, user, rule.activity_type_id.id, today, summary)
+                    for pid, user in rows
+                ]
+            )
+            activity_of = dict(
+                zip((pid for pid, _user in rows), activities.ids, strict=True)
+            )
         self.env.cr.execute(
             SQL(
                 """
             INSERT INTO key_account_warning
                    (partner_id, rule_id, user_id, team_id, warning_type, severity,
-                    state, date, value, create_uid, create_date, write_uid, write_date)
+                    state, date, value, activity_id,
+                    create_uid, create_date, write_uid, write_date)
             SELECT p.id, %(rule)s, p.user_id, p.team_id, %(kind)s, %(severity)s,
-                   'open', %(today)s, COALESCE(v.value, 0),
+                   'open', %(today)s, COALESCE(v.value, 0), v.activity,
                    %(uid)s, %(now)s, %(uid)s, %(now)s
-              FROM unnest(%(pids)s::int[], %(values)s::float8[]) AS v(pid, value)
+              FROM unnest(%(pids)s::int[], %(values)s::float8[], %(activities)s::int[])
+                   AS v(pid, value, activity)
               JOIN res_partner p ON p.id = v.pid
             RETURNING id
             """,
@@ -77,35 +98,15 @@ class KeyAccountWarning(models.Model):
                 today=today,
                 uid=uid,
                 now=now,
-                pids=list(partner_ids),
+                pids=partner_ids,
                 values=[
                     float(values[pid]) if values.get(pid) is not None else None
                     for pid in partner_ids
                 ],
+                activities=[activity_of.get(pid) for pid in partner_ids],
             )
         )
         warnings = self.browse([row[0] for row in self.env.cr.fetchall()])
-        if rule.activity_type_id:
-            summary = rule._activity_summary()
-            self.env.cr.execute(
-                "SELECT id, partner_id, user_id FROM key_account_warning "
-                "WHERE id = ANY(%s) AND user_id IS NOT NULL ORDER BY id",
-                (warnings.ids,),
-            )
-            rows = self.env.cr.fetchall()
-            activities = self.env["mail.activity"]._ka_create_for_partners(
-                [
-                    (pid, user, rule.activity_type_id.id, today, summary)
-                    for _wid, pid, user in rows
-                ]
-            )
-            # one UPDATE linking each warning to its activity
-            self.env.cr.execute(
-                "UPDATE key_account_warning w SET activity_id = v.activity "
-                "FROM unnest(%s::int[], %s::int[]) AS v(warning, activity) "
-                "WHERE w.id = v.warning",
-                ([wid for wid, _pid, _user in rows], activities.ids),
-            )
         self.invalidate_model()
         return warnings
 
