@@ -106,6 +106,9 @@ class KeyAccountGradeRule(models.Model):
         if partners is not None:
             base.append(("id", "in", partners.ids))
         self.env.flush_all()
+        plan = self._grade_plan_one_query(Partner, base, rule_set)
+        if plan is not None:
+            return plan, []
         new_grade = {}
         skipped = []
         for key, grade_id, domain, name in rule_set:
@@ -133,6 +136,47 @@ class KeyAccountGradeRule(models.Model):
             grade, key = new_grade.get(pid, (old, None))
             plan[pid] = (old or None, grade or None, key)
         return plan, skipped
+
+    @api.model
+    def _grade_plan_one_query(self, Partner, base, rule_set):
+        """The plan of :meth:`_grade_plan` in one query: each rule's
+        conditions become a branch of one CASE over the customers, in
+        priority order (the first rule that matches decides, as with one
+        search per rule). Used when no rule's search needs a join of its own
+        (conditions on figures are subqueries); None when one does, or when
+        a rule fails: the caller then searches rule by rule and skips the
+        broken ones."""
+        current = Partner._search(base)
+        branches = []
+        try:
+            with self.env.cr.savepoint(flush=False):
+                for index, (_key, _grade, domain, name) in enumerate(rule_set):
+                    matched = Partner._search(base + self._ka_eval_domain(domain, name))
+                    if matched.from_clause.code != current.from_clause.code:
+                        return None
+                    branches.append(SQL("WHEN %s THEN %s", matched.where_clause, index))
+                decided = (
+                    SQL("CASE %s END", SQL(" ").join(branches))
+                    if branches
+                    else SQL("NULL::int")
+                )
+                self.env.cr.execute(
+                    current.select(
+                        "res_partner.id", "res_partner.ka_grade_id", decided
+                    ),
+                    log_exceptions=False,
+                )
+                rows = self.env.cr.fetchall()
+        except Exception:  # noqa: BLE001 - the caller names the broken rule
+            return None
+        plan = {}
+        for pid, old, index in rows:
+            if index is None:
+                plan[pid] = (old or None, old or None, None)
+            else:
+                key, grade, _domain, _name = rule_set[index]
+                plan[pid] = (old or None, grade or None, key)
+        return plan
 
     @api.model
     def _apply_rules(self, company, today, partners=None):

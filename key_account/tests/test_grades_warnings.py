@@ -1,4 +1,5 @@
 from datetime import date, timedelta
+from unittest.mock import patch
 
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
@@ -67,6 +68,53 @@ class TestGradesAndWarnings(KeyAccountCommon):
         self.assertEqual(manual.user_id, self.env.user)
         self._refresh()
         self.assertEqual(self.customer_b.ka_grade_id, self.grade_a)
+
+    def test_rules_in_one_query_plan_as_rule_by_rule(self):
+        """The rules are evaluated in one query (a CASE in priority order);
+        its plan is the one of a search per rule, and a rule that fails in
+        the database sends the grading back to rule by rule, which skips
+        it."""
+        self.env["key_account.refresh"]._refresh_figures(self.env.company, TODAY)
+        Rule = self.env["key_account.grade.rule"]
+        grade_b = self.env.ref("key_account.grade_b")
+        rule_b = Rule.create(
+            {
+                "name": "大于五百",
+                "sequence": 3,
+                "grade_id": grade_b.id,
+                "domain": "[('ka_revenue_12m', '>=', 500), ('ka_order_count', '>=', 0)]",
+            }
+        )
+        rules = Rule.search([("active", "=", True)])
+        rule_set = rules._ka_rule_set()
+        Partner = self.env["res.partner"].with_context(active_test=True)
+        base = self.env["key_account.measure"]._customer_domain(self.env.company) + [
+            ("ka_grade_locked", "=", False)
+        ]
+        before = self.env.cr.sql_log_count
+        fast = Rule._grade_plan_one_query(Partner, base, rule_set)
+        self.assertLessEqual(self.env.cr.sql_log_count - before, 4)
+        self.assertEqual(
+            fast[self.customer_a.id][1:], (self.grade_a.id, self.rule_a.id)
+        )
+        self.assertEqual(fast[self.customer_b.id][1:], (grade_b.id, rule_b.id))
+        # the same plan as the rule-by-rule searches (one query per rule)
+        with patch.object(type(Rule), "_grade_plan_one_query", return_value=None):
+            slow, skipped = Rule._grade_plan(self.env.company, rule_set)
+        self.assertEqual(skipped, [])
+        self.assertEqual(slow, {pid: fast[pid] for pid in slow})
+        self.assertEqual(set(slow), set(fast))
+        # a rule broken since it was saved (a field gone): rule by rule, that
+        # one skipped, the others applied
+        broken = [rule_set[0], (0, grade_b.id, "[('gone_field', '=', 1)]", "坏")]
+        with self.assertLogs(
+            "odoo.addons.key_account.models.key_account_grade_rule", "WARNING"
+        ):
+            plan, skipped = Rule._grade_plan(self.env.company, broken)
+        self.assertEqual(skipped, ["坏"])
+        self.assertEqual(
+            plan[self.customer_a.id][1:], (self.grade_a.id, self.rule_a.id)
+        )
 
     def test_bad_rule_is_refused(self):
         with self.assertRaises(ValidationError):
