@@ -277,7 +277,7 @@ class KeyAccountRefresh(models.AbstractModel):
                                           ORDER BY r.date) AS rn
                   FROM %(revenue)s r
                   JOIN res_partner p ON p.id = r.partner_id
-                 WHERE r.move_type = 'out_invoice' AND %(customer)s
+                 WHERE r.move_type = 'out_invoice' AND %(customer)s AND %(buyers)s
                  GROUP BY r.partner_id, r.date
             )
             SELECT pid,
@@ -295,6 +295,16 @@ class KeyAccountRefresh(models.AbstractModel):
                     company, None, today
                 ),
                 customer=self.env["key_account.measure"]._customer_sql(company, "p"),
+                # with ``since``, the whole history of the recent buyers only
+                # (not a window over every customer's invoices)
+                buyers=SQL(
+                    "r.partner_id IN (SELECT b.partner_id FROM %s b)",
+                    self.env["key_account.measure"]._revenue_lines_sql(
+                        company, since, today
+                    ),
+                )
+                if since
+                else SQL("TRUE"),
             )
         )
         rows = self.env.cr.fetchall()

@@ -159,6 +159,17 @@ class TestClv(KeyAccountCommon):
         # two nights on, one customer bought: only that one is scored again
         buyer = customers[5]
         self._ka_invoice(buyer, today + timedelta(days=2), 5000)
+        # the buyers since the fit are summed over their whole history, as
+        # in the full summary
+        day = today + timedelta(days=2)
+        full = refresh._clv_summary(company, day)
+        recent = refresh._clv_summary(company, day, since=today)
+        self.assertEqual(recent[0].tolist(), [buyer.id])
+        row = full[0].tolist().index(buyer.id)
+        self.assertEqual(
+            [column[0] for column in recent[1:]], [column[row] for column in full[1:]]
+        )
+        self.assertEqual(recent[1][0], 1, "its purchase before the fit counts")
         self.assertEqual(refresh._refresh_clv(company, today + timedelta(days=2)), 1)
         self.assertEqual(company.ka_clv_model, fitted)
         self.assertEqual(
