@@ -59,7 +59,7 @@ class KeyAccountWarningRule(models.Model):
             condition = SQL("%s AND f.as_revisit_count_12m > 0", condition)
         return SQL(
             "SELECT p.id, f.%(column)s FROM res_partner p "
-            "JOIN key_account_partner_figures f ON f.id = p.ka_figures_id "
+            "JOIN key_account_partner_figures f ON f.partner_id = p.id "
             "WHERE %(customers)s AND %(condition)s",
             column=SQL.identifier(column),
             customers=self.env["key_account.measure"]._customer_sql(company, "p"),

@@ -95,7 +95,7 @@ class KeyAccountWarningRule(models.Model):
         if kind == "growth":
             return SQL(
                 "SELECT p.id, f.ka_revenue_change_pct FROM res_partner p "
-                "JOIN key_account_partner_figures f ON f.id = p.ka_figures_id "
+                "JOIN key_account_partner_figures f ON f.partner_id = p.id "
                 "WHERE %(customers)s AND f.ka_revenue_prev_12m > 0 "
                 "AND f.ka_revenue_change_pct >= %(pct)s",
                 customers=customers,
@@ -145,7 +145,7 @@ class KeyAccountWarningRule(models.Model):
         column = SQL.identifier("f", self.figure_field_id.name)
         return SQL(
             "SELECT p.id, %(column)s FROM res_partner p "
-            "JOIN key_account_partner_figures f ON f.id = p.ka_figures_id "
+            "JOIN key_account_partner_figures f ON f.partner_id = p.id "
             "WHERE %(customers)s AND %(column)s >= %(threshold)s",
             column=column,
             customers=customers,
