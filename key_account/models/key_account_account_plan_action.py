@@ -26,7 +26,11 @@ class KeyAccountAccountPlanAction(models.Model):
     )
     date_deadline = fields.Date(string="Deadline", required=True)
     activity_id = fields.Many2one(
-        "mail.activity", ondelete="set null", readonly=True, copy=False
+        "mail.activity",
+        ondelete="set null",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
     )
     scheduled = fields.Boolean(readonly=True, copy=False)
     done = fields.Boolean(

@@ -31,7 +31,12 @@ class KeyAccountWarning(models.Model):
         [("open", "Open"), ("closed", "Closed")], default="open", required=True
     )
     closed_date = fields.Date()
-    activity_id = fields.Many2one("mail.activity", ondelete="set null")
+    activity_id = fields.Many2one(
+        "mail.activity",
+        ondelete="set null",
+        # every activity deleted anywhere looks its warnings up
+        index="btree_not_null",
+    )
 
     _sql_constraints = [
         (

@@ -72,7 +72,9 @@ class SalesFollowupCareReminder(models.Model):
     user_id = fields.Many2one(
         "res.users", string="Account Manager", ondelete="set null", readonly=True
     )
-    activity_id = fields.Many2one("mail.activity", ondelete="set null", readonly=True)
+    activity_id = fields.Many2one(
+        "mail.activity", ondelete="set null", readonly=True, index="btree_not_null"
+    )
 
     _sql_constraints = [
         (

@@ -217,7 +217,7 @@ class SalesFollowupVisitPlan(models.Model):
         default=lambda self: self._default_next_step_type_id(),
     )
     next_step_activity_id = fields.Many2one(
-        "mail.activity", ondelete="set null", copy=False
+        "mail.activity", ondelete="set null", copy=False, index="btree_not_null"
     )
     partner_latitude = fields.Float(
         related="partner_id.partner_latitude", string="Customer Latitude"
