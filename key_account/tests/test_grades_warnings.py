@@ -82,7 +82,8 @@ class TestGradesAndWarnings(KeyAccountCommon):
                 "name": "大于五百",
                 "sequence": 3,
                 "grade_id": grade_b.id,
-                "domain": "[('ka_revenue_12m', '>=', 500), ('ka_order_count', '>=', 0)]",
+                "domain": "[('ka_revenue_12m', '>=', 500), "
+                "('ka_order_count', '>=', 0)]",
             }
         )
         rules = Rule.search([("active", "=", True)])

@@ -134,8 +134,9 @@ def vacuum(env, full=()):
     """Commit, then VACUUM ANALYZE the database, as autovacuum does between
     two nights; with ``full``, VACUUM FULL these tables first (rewritten
     compact, as after an import or a restore). Returns the seconds it took."""
-    import odoo
     import psycopg2
+
+    import odoo
 
     env.cr.commit()
     t0 = time.perf_counter()
