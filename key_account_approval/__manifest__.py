@@ -2,7 +2,7 @@
     "name": "Key Account Approvals",
     "summary": "Quotations over the discount or amount limit of the customer's grade "
     "and contracts before they start wait for the team leader (OCA tier validation)",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.1.1",
     "category": "Sales/CRM",
     "license": "AGPL-3",
     "author": "KAM Team",
@@ -17,6 +17,7 @@
         "views/sale_order_views.xml",
         "views/contract_contract_views.xml",
     ],
+    "post_init_hook": "post_init_hook",
     "assets": {
         "web.assets_tests": [
             "key_account_approval/static/tests/tours/*.js",

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
 
@@ -18,6 +18,38 @@ class KeyAccountInstalment(models.Model):
         index="btree_not_null",
         check_company=True,
     )
+
+    def _as_check_contract_planner(self, lines_or_vals):
+        """Accountants keep the receivable plans of contracts: the account
+        manager the plan is for may read it (the own-record rule lets a
+        salesperson write their orders' plans), never change or delete it,
+        since its amounts are the plan of their collections KPI."""
+        if self.env.su or self.env.user.has_group("account.group_account_manager"):
+            return
+        if lines_or_vals:
+            raise AccessError(
+                self.env._(
+                    "Only accounting managers can change the receivable plan of "
+                    "a contract."
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._as_check_contract_planner(
+            [vals for vals in vals_list if vals.get("contract_id")]
+        )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._as_check_contract_planner(
+            self.filtered("contract_id") or vals.get("contract_id")
+        )
+        return super().write(vals)
+
+    def unlink(self):
+        self._as_check_contract_planner(self.filtered("contract_id"))
+        return super().unlink()
 
     @api.model
     def _ka_document_fields(self):

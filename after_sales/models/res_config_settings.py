@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResConfigSettings(models.TransientModel):
@@ -12,3 +13,10 @@ class ResConfigSettings(models.TransientModel):
         "higher grades and the longest without a revisit first; the other due "
         "customers wait for the next nights. 0: no limit.",
     )
+
+    @api.constrains("as_revisit_daily_capacity")
+    def _check_as_revisit_daily_capacity(self):
+        if any(settings.as_revisit_daily_capacity < 0 for settings in self):
+            raise ValidationError(
+                self.env._("The periodic revisits per night cannot be negative.")
+            )

@@ -204,6 +204,23 @@ class TestContractInstalment(KeyAccountCommon):
         # nobody writes the collected figures
         with self.assertRaises(AccessError):
             line.with_user(self.sales_a).write({"paid_amount": 3000})
+        # the account manager the plan is for cannot change, delete or add to
+        # it (its amounts are the plan of their collections KPI)
+        with self.assertRaises(AccessError):
+            line.with_user(self.sales_a).write({"amount": 1})
+        with self.assertRaises(AccessError):
+            line.with_user(self.sales_a).unlink()
+        with self.assertRaises(AccessError):
+            self.env["key_account.instalment"].with_user(self.sales_a).create(
+                {
+                    "contract_id": contract.id,
+                    "date": "2026-08-01",
+                    "amount_type": "amount",
+                    "amount": 1,
+                }
+            )
+        self.assertEqual(line.amount, 3000)
+        self.assertTrue(line.exists())
 
     def test_step_is_set_wise_with_contracts(self):
         """The receivables step reads the contracts' collections in one

@@ -1,6 +1,7 @@
 import re
 from datetime import timedelta
 
+from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import TicketCommon
@@ -121,6 +122,10 @@ class TestPeriodicRevisit(PeriodicCommon):
             }
         )
         self.assertFalse(self._schedule())
+
+    def test_negative_capacity_is_refused(self):
+        with self.assertRaises(ValidationError):
+            self.env["res.config.settings"].create({"as_revisit_daily_capacity": -5})
 
     def test_daily_capacity(self):
         """A night plans at most ``after_sales.revisit_daily_capacity``

@@ -9,7 +9,18 @@ from ..lib.system_fields import check_system_fields
 _logger = logging.getLogger(__name__)
 
 # what the nightly matching writes, never a user
-SYSTEM_FIELDS = ("paid_amount", "residual", "state", "overdue_notified_date")
+SYSTEM_FIELDS = (
+    "paid_amount",
+    "residual",
+    "state",
+    "overdue_notified_date",
+    # taken from the order or contract: the record rules read them
+    "company_id",
+    "currency_id",
+    "partner_id",
+    "user_id",
+    "team_id",
+)
 
 
 class KeyAccountInstalment(models.Model):

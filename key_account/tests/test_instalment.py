@@ -147,6 +147,18 @@ class TestInstalment(KeyAccountCommon):
             line.with_user(self.sales_a).write({"paid_amount": 4000})
         with self.assertRaises(AccessError):
             line.with_user(self.sales_a).write({"state": "paid"})
+        # nor the links the record rules read, taken from the order
+        with self.assertRaises(AccessError):
+            line.with_user(self.sales_a).write({"user_id": self.sales_b.id})
+        with self.assertRaises(AccessError):
+            self.Instalment.with_user(self.sales_a).create(
+                {
+                    "order_id": line.order_id.id,
+                    "date": line.date,
+                    "percent": 10,
+                    "partner_id": self.customer_b.id,
+                }
+            )
         # a co-owner reads the plan, does not change it
         self.env["key_account.share"].create(
             {

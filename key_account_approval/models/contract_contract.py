@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
 
+from odoo.addons.key_account.lib.system_fields import check_system_fields
+
 
 class ContractContract(models.Model):
     """Contracts need approval before they start (合同审批): a new sales
@@ -39,7 +41,17 @@ class ContractContract(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        contracts = super().create(vals_list)
+        # a user's contract starts as a draft: only its approval runs it
+        check_system_fields(
+            self, {"ka_state"}, vals_list, creating=True, defaults={"ka_state": "draft"}
+        )
+        records = self
+        if not self.env.su and self.env.context.get("default_ka_state") not in (
+            None,
+            "draft",
+        ):
+            records = self.with_context(default_ka_state="draft")
+        contracts = super(ContractContract, records).create(vals_list)
         free = contracts.filtered(lambda c: c.ka_state == "draft") - (
             contracts._ka_needing_approval()
         )
@@ -47,7 +59,7 @@ class ContractContract(models.Model):
             free.sudo().with_context(skip_validation_check=True).write(
                 {"ka_state": "running"}
             )
-        return contracts
+        return contracts.with_env(self.env)
 
     def _ka_needing_approval(self):
         """The contracts of ``self`` an active tier definition applies to

@@ -76,6 +76,30 @@ class TestContractApproval(ApprovalCommon):
         self.env["contract.contract"].cron_recurring_create_invoice(self.today)
         return contract._get_related_invoices()
 
+    def test_created_running_is_refused(self):
+        """A user cannot create a contract already running, past its
+        approval (a value or a context default over RPC)."""
+        Contract = self.env["contract.contract"].with_user(self.accountant)
+        vals = {"name": "绕过审批", "partner_id": self.customer_a.id}
+        with self.assertRaises(AccessError):
+            Contract.create(dict(vals, ka_state="running"))
+        contract = Contract.with_context(default_ka_state="running").create(vals)
+        self.assertEqual(contract.ka_state, "draft")
+        # the draft the form sends back is accepted
+        self.assertEqual(
+            Contract.create(dict(vals, ka_state="draft")).ka_state, "draft"
+        )
+
+    def test_install_keeps_existing_contracts_running(self):
+        """Contracts that exist when the module is installed keep running:
+        the install hook runs the drafts the new column gave them."""
+        from ..hooks import post_init_hook
+
+        contract = self._contract(self.customer_a)
+        self.assertEqual(contract.ka_state, "draft")
+        post_init_hook(self.env)
+        self.assertEqual(contract.ka_state, "running")
+
     def test_request_approve_runs(self):
         contract = self._contract(self.customer_a)
         self.assertEqual(contract.ka_state, "draft")

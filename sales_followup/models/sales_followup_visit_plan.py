@@ -669,11 +669,24 @@ class SalesFollowupVisitPlan(models.Model):
             raise AccessError(
                 self.env._("Only key-account users can read the visit calendar.")
             )
+        try:
+            first = fields.Date.to_date(date_from)
+            last = fields.Date.to_date(date_to or date_from)
+        except (TypeError, ValueError):
+            first = last = None
+        # the calendar view asks for a year at the most
+        if not first or not last or last < first or (last - first).days > 400:
+            raise UserError(
+                self.env._(
+                    "The calendar asks for the days off between two dates at "
+                    "most 400 days apart, the first not after the second."
+                )
+            )
         calendar = self.env.company.sudo().resource_calendar_id
         if not calendar:
             return {}
-        start = datetime.combine(fields.Date.from_string(date_from), time.min)
-        stop = datetime.combine(fields.Date.from_string(date_to or date_from), time.max)
+        start = datetime.combine(first, time.min)
+        stop = datetime.combine(last, time.max)
         return calendar._get_unusual_days(
             start.replace(tzinfo=pytz.utc), stop.replace(tzinfo=pytz.utc)
         )

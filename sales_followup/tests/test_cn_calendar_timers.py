@@ -2,7 +2,7 @@ from datetime import date, datetime
 
 from freezegun import freeze_time
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
 from .common import SalesFollowupCommon
@@ -155,3 +155,16 @@ class TestCnCalendarCounts(SalesFollowupCommon):
                 self.env["sales_followup.visit.plan"].with_user(user).get_unusual_days(
                     "2026-09-28", "2026-10-11"
                 )
+
+    def test_visit_calendar_days_refuse_bad_or_huge_ranges(self):
+        """Bad dates, or a range no calendar view asks for (a century of
+        days computed for one call), get a clear error, not a traceback."""
+        Plan = self.env["sales_followup.visit.plan"].with_user(self.sales_a)
+        for date_from, date_to in (
+            ("not a date", None),
+            ("2026-10-11", "2026-09-28"),
+            ("1900-01-01", "2100-12-31"),
+        ):
+            with self.assertRaises(UserError):
+                Plan.get_unusual_days(date_from, date_to)
+        self.assertIn("2026-10-01", Plan.get_unusual_days("2026-09-28", "2026-10-11"))
