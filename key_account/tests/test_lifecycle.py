@@ -125,12 +125,25 @@ class TestLifecycle(KeyAccountCommon):
         wizard = Wizard.create(
             {"partner_ids": [(6, 0, customer.ids)], "reason_id": reason.id}
         )
-        with self.assertRaises(UserError):
+        # the wizard's own errors (an AccessError is a UserError too)
+        with self.assertRaises(UserError) as caught:
             wizard.action_confirm()
-        with self.assertRaises(UserError):
+        self.assertIs(type(caught.exception), UserError)
+        with self.assertRaises(UserError) as caught:
             Wizard.create(
                 {"partner_ids": [(6, 0, customer.ids)], "reason_id": False}
             ).action_confirm()
+        self.assertIs(type(caught.exception), UserError)
+        # a contact has no status of its own
+        contact = self.env["res.partner"].create(
+            {"name": "联系人甲", "parent_id": customer.id, "user_id": self.sales_a.id}
+        )
+        with self.assertRaises(UserError) as caught:
+            Wizard.create(
+                {"partner_ids": [(6, 0, contact.ids)], "new_status": "invalid"}
+            ).action_confirm()
+        self.assertIs(type(caught.exception), UserError)
+        self.assertFalse(self._history(contact))
         wizard.competitor_id = self.competitor
         wizard.note = "对手降价三成"
         wizard.action_confirm()

@@ -69,6 +69,15 @@ class KeyAccountStatusWizard(models.TransientModel):
         if not partners:
             raise UserError(self.env._("Choose the customers whose status changes."))
         partners._ka_check_status_change()
+        # a status belongs to a customer (a company), never to a contact
+        contacts = partners.sudo().filtered(lambda p: not p.is_company or p.parent_id)
+        if contacts:
+            raise UserError(
+                self.env._(
+                    "Only customers (companies) have a status: %(names)s.",
+                    names=", ".join(contacts.mapped("display_name")),
+                )
+            )
         self._check_input()
         History = self.env["key_account.status.history"].sudo()
         if self.new_status == "rules":
@@ -114,15 +123,16 @@ class KeyAccountStatusWizard(models.TransientModel):
                 for partner in changed
             ]
         )
-        today = self.env.company._ka_today()
-        changed.write(
-            {
-                "ka_status": self.new_status,
-                "ka_status_date": today,
-                "ka_churn_reason_id": lost and self.reason_id.id,
-                "ka_churn_competitor_id": lost and self.competitor_id.id,
-            }
-        )
+        # each customer's business day, as its history's effective date
+        for company in changed.mapped(lambda p: p.company_id or main):
+            changed.filtered(lambda p, c=company: (p.company_id or main) == c).write(
+                {
+                    "ka_status": self.new_status,
+                    "ka_status_date": company._ka_today(),
+                    "ka_churn_reason_id": lost and self.reason_id.id,
+                    "ka_churn_competitor_id": lost and self.competitor_id.id,
+                }
+            )
         if lost:
             why = self.reason_id.name
             if self.competitor_id:
