@@ -105,7 +105,7 @@ class TestFigures(KeyAccountCommon):
 @tagged("post_install", "-at_install")
 class TestClv(KeyAccountCommon):
     def test_clv_fitted_on_the_customer_base(self):
-        today = date.today()
+        today = self.env.company._ka_today()
         customers = self.env["res.partner"]
         for i in range(40):
             customer = self._ka_customer(
@@ -181,9 +181,11 @@ class TestClv(KeyAccountCommon):
         self.assertEqual(company.ka_clv_model["date"], "2026-07-07")
 
     def test_too_few_customers_does_not_fail(self):
-        self._ka_invoice(self.customer_a, date.today(), 100)
+        self._ka_invoice(self.customer_a, self.env.company._ka_today(), 100)
         self.assertFalse(
-            self.env["key_account.refresh"]._refresh_clv(self.env.company, date.today())
+            self.env["key_account.refresh"]._refresh_clv(
+                self.env.company, self.env.company._ka_today()
+            )
         )
 
 

@@ -312,7 +312,7 @@ class TestLifecycle(KeyAccountCommon):
 
     def test_churn_rate(self):
         History = self.env["key_account.status.history"]
-        month = date.today().replace(day=1)
+        month = self.env.company._ka_today().replace(day=1)
         before = month - timedelta(days=10)
         customers = [self._customer(f"流失率{i}有限公司") for i in range(4)]
         History.create(

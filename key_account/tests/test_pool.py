@@ -116,7 +116,7 @@ class TestPool(KeyAccountCommon):
         self.assertEqual(actions, {"assign", "release"})
 
     def test_recycle_notice_then_recycle_once(self):
-        today = date.today()
+        today = self.env.company._ka_today()
         claimed = self.customer_a
         claimed.ka_claim_date = today - timedelta(days=55)
         # the pool customer of another team is not concerned
@@ -173,7 +173,7 @@ class TestPool(KeyAccountCommon):
         self.assertTrue(self.customer_a.ka_in_pool)
 
     def test_recycle_queries_do_not_grow(self):
-        today = date.today()
+        today = self.env.company._ka_today()
         self.pool._run_recycle(self.env.company, today)
         cr = self.env.cr
         before = cr.sql_log_count

@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import timedelta
 
 from odoo.tests import tagged
 
@@ -31,7 +31,7 @@ class TestPoolProtection(KeyAccountCommon):
         )
         # the texts of the nightly run are in the company's language
         cls.env.company.partner_id.lang = "en_US"
-        cls.today = date.today()
+        cls.today = cls.env.company._ka_today()
         cls.claim = cls.today - timedelta(days=100)
         (cls.customer_a | cls.customer_b).write({"ka_claim_date": cls.claim})
         cls.customer_west.ka_claim_date = cls.today

@@ -7,7 +7,6 @@ import logging
 import math
 import os
 import tempfile
-from datetime import date
 
 import numpy as np
 from hypothesis import HealthCheck, example, given, settings
@@ -233,7 +232,7 @@ class TestGradeRuleProperties(KeyAccountCommon):
                 with self.assertNoLogs(
                     "odoo.addons.key_account.models.key_account_grade_rule", "WARNING"
                 ):
-                    Rule._apply_rules(self.env.company, date.today())
+                    Rule._apply_rules(self.env.company, self.env.company._ka_today())
                 rule.active = False
 
         # Odoo warns about some random terms (= with a list): expected here
@@ -261,7 +260,7 @@ class TestGradeRuleProperties(KeyAccountCommon):
             ("[('gone_field', '=', 1)]", broken.id),
         )
         broken.invalidate_recordset()
-        Rule._apply_rules(self.env.company, date.today())
+        Rule._apply_rules(self.env.company, self.env.company._ka_today())
         self.assertEqual(self.customer_b.ka_grade_id, self.grade_c)
 
 

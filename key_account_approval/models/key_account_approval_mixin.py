@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import fields, models
 
 
 class KeyAccountApprovalMixin(models.AbstractModel):
@@ -37,6 +37,7 @@ class KeyAccountApprovalMixin(models.AbstractModel):
             document.id: (document._ka_approval_summary(), document._ka_approval_note())
             for document in documents
         }
+        company_today = self.env.company._ka_today()
         vals_list = []
         seen = set()
         for review in reviews:
@@ -52,7 +53,12 @@ class KeyAccountApprovalMixin(models.AbstractModel):
                         "res_id": review.res_id,
                         "activity_type_id": activity_type.id,
                         "user_id": reviewer.id,
-                        "date_deadline": self.env.company._ka_today(),
+                        "date_deadline": min(
+                            company_today,
+                            fields.Date.context_today(
+                                reviewer.with_context(tz=reviewer.tz or "UTC")
+                            ),
+                        ),
                         "summary": summary,
                         "note": note,
                     }
