@@ -95,16 +95,7 @@ class KeyAccountGradeRule(models.Model):
         ``({partner id: (old grade id, new grade id, key)}, skipped)``,
         ``skipped`` the names of the rules whose conditions failed.
         """
-        Partner = (
-            self.env["res.partner"]
-            .with_context(active_test=True, ka_today=self.env.context.get("ka_today"))
-            .with_company(company)
-        )
-        base = self.env["key_account.measure"]._customer_domain(company) + [
-            ("ka_grade_locked", "=", False)
-        ]
-        if partners is not None:
-            base.append(("id", "in", partners.ids))
+        Partner, base = self._grade_plan_scope(company, partners)
         self.env.flush_all()
         plan = self._grade_plan_one_query(Partner, base, rule_set)
         if plan is not None:
@@ -138,34 +129,56 @@ class KeyAccountGradeRule(models.Model):
         return plan, skipped
 
     @api.model
-    def _grade_plan_one_query(self, Partner, base, rule_set):
-        """The plan of :meth:`_grade_plan` in one query: each rule's
-        conditions become a branch of one CASE over the customers, in
-        priority order (the first rule that matches decides, as with one
-        search per rule). Used when no rule's search needs a join of its own
-        (conditions on figures are subqueries); None when one does, or when
-        a rule fails: the caller then searches rule by rule and skips the
-        broken ones."""
+    def _grade_plan_scope(self, company, partners=None):
+        """The customers a grading covers: those of ``company`` whose grade is
+        not locked (only ``partners`` if given), as (res.partner model in the
+        company's context, domain)."""
+        Partner = (
+            self.env["res.partner"]
+            .with_context(active_test=True, ka_today=self.env.context.get("ka_today"))
+            .with_company(company)
+        )
+        base = self.env["key_account.measure"]._customer_domain(company) + [
+            ("ka_grade_locked", "=", False)
+        ]
+        if partners is not None:
+            base.append(("id", "in", partners.ids))
+        return Partner, base
+
+    @api.model
+    def _grade_plan_sql(self, Partner, base, rule_set):
+        """The rules of ``rule_set`` over the customers of ``base`` as one
+        SELECT of (customer id, current grade id, index in ``rule_set`` of the
+        first rule that matches, NULL for none): each rule's conditions become
+        a branch of one CASE, in priority order. None when a rule's search
+        needs a join of its own (conditions on figures are subqueries)."""
         current = Partner._search(base)
         branches = []
+        for index, (_key, _grade, domain, name) in enumerate(rule_set):
+            matched = Partner._search(base + self._ka_eval_domain(domain, name))
+            if matched.from_clause.code != current.from_clause.code:
+                return None
+            branches.append(SQL("WHEN %s THEN %s", matched.where_clause, index))
+        decided = (
+            SQL("CASE %s END", SQL(" ").join(branches))
+            if branches
+            else SQL("NULL::int")
+        )
+        return current.select("res_partner.id", "res_partner.ka_grade_id", decided)
+
+    @api.model
+    def _grade_plan_one_query(self, Partner, base, rule_set):
+        """The plan of :meth:`_grade_plan` in one query
+        (:meth:`_grade_plan_sql`: the first rule that matches decides, as
+        with one search per rule). None when a rule's search needs a join of
+        its own, or when a rule fails: the caller then searches rule by rule
+        and skips the broken ones."""
         try:
             with self.env.cr.savepoint(flush=False):
-                for index, (_key, _grade, domain, name) in enumerate(rule_set):
-                    matched = Partner._search(base + self._ka_eval_domain(domain, name))
-                    if matched.from_clause.code != current.from_clause.code:
-                        return None
-                    branches.append(SQL("WHEN %s THEN %s", matched.where_clause, index))
-                decided = (
-                    SQL("CASE %s END", SQL(" ").join(branches))
-                    if branches
-                    else SQL("NULL::int")
-                )
-                self.env.cr.execute(
-                    current.select(
-                        "res_partner.id", "res_partner.ka_grade_id", decided
-                    ),
-                    log_exceptions=False,
-                )
+                query = self._grade_plan_sql(Partner, base, rule_set)
+                if query is None:
+                    return None
+                self.env.cr.execute(query, log_exceptions=False)
                 rows = self.env.cr.fetchall()
         except Exception:  # noqa: BLE001 - the caller names the broken rule
             return None
@@ -179,6 +192,83 @@ class KeyAccountGradeRule(models.Model):
         return plan
 
     @api.model
+    def _apply_rules_in_sql(self, company, rule_set, partners=None):
+        """The nightly grading without carrying the plan through Python: the
+        plan of :meth:`_grade_plan_sql` (the same query as the preview's)
+        writes each customer's deciding rule on its figures in the database,
+        and only the customers whose grade changes come back. Returns their
+        (partner id, old grade id, new grade id, rule id), or None when the
+        rules need the rule-by-rule plan (a join of their own, a failure)."""
+        Partner, base = self._grade_plan_scope(company, partners)
+        self.env.flush_all()
+        self.env["key_account.refresh"]._ensure_figures(company)
+        keys = [key for key, _grade, _domain, _name in rule_set] or [0]
+        grades = [grade or None for _key, grade, _domain, _name in rule_set] or [None]
+        try:
+            with self.env.cr.savepoint(flush=False):
+                query = self._grade_plan_sql(Partner, base, rule_set)
+                if query is None:
+                    return None
+                self.env.cr.execute(
+                    SQL(
+                        """
+                    WITH plan AS MATERIALIZED (%(plan)s),
+                    decided AS MATERIALIZED (
+                        SELECT plan.id, plan.ka_grade_id AS old,
+                               r.key AS rule, r.grade
+                          FROM plan AS plan(id, ka_grade_id, idx)
+                          LEFT JOIN unnest(%(keys)s::int[], %(grades)s::int[])
+                               WITH ORDINALITY AS r(key, grade, n)
+                               ON r.n = plan.idx + 1
+                    ), rules AS (
+                        UPDATE key_account_partner_figures f
+                           SET ka_grade_rule_id = d.rule
+                          FROM decided d
+                         WHERE f.partner_id = d.id
+                           AND f.ka_grade_rule_id IS DISTINCT FROM d.rule
+                        RETURNING f.id
+                    )
+                    -- the changes, then one row with the rules written
+                    SELECT d.id, d.old, d.grade, d.rule
+                      FROM decided d
+                     WHERE d.rule IS NOT NULL AND d.old IS DISTINCT FROM d.grade
+                     UNION ALL
+                    SELECT NULL, NULL, NULL, COUNT(*)::int FROM rules
+                    """,
+                        plan=query,
+                        keys=keys,
+                        grades=grades,
+                    ),
+                    log_exceptions=False,
+                )
+                rows = self.env.cr.fetchall()
+        except Exception:  # noqa: BLE001 - the rule-by-rule plan names it
+            return None
+        history = [row for row in rows if row[0] is not None]
+        changed = sum(row[3] for row in rows if row[0] is None)
+        # the customers out of the plan (locked grades) that still show a
+        # rule: their grade is not the rules' any more
+        self.env.cr.execute(
+            SQL(
+                """
+            UPDATE key_account_partner_figures f
+               SET ka_grade_rule_id = NULL
+              FROM res_partner p
+             WHERE p.id = f.partner_id AND f.ka_grade_rule_id IS NOT NULL
+               AND p.ka_grade_locked AND %(customer)s
+               AND (%(all)s OR p.id = ANY(%(scope)s))
+            """,
+                customer=self.env["key_account.measure"]._customer_sql(company, "p"),
+                all=partners is None,
+                scope=partners.ids if partners is not None else [],
+            )
+        )
+        changed += self.env.cr.rowcount
+        if changed:
+            self.env["key_account.refresh"]._invalidate_figures(changed)
+        return history
+
+    @api.model
     def _apply_rules(self, company, today, partners=None):
         """Give every customer of ``company`` the grade of the first rule it
         matches, on the business day ``today``.
@@ -190,16 +280,20 @@ class KeyAccountGradeRule(models.Model):
         of the figures. Returns the number of customers whose grade changed.
         """
         rules = self.search([("active", "=", True)])
-        plan, _skipped = self.with_context(ka_today=today)._grade_plan(
-            company, rules._ka_rule_set(), partners
-        )
-        self._ka_store_deciding_rules(company, plan, partners)
+        rule_set = rules._ka_rule_set()
+        Rule = self.with_context(ka_today=today)
+        history = Rule._apply_rules_in_sql(company, rule_set, partners)
+        if history is None:
+            plan, _skipped = Rule._grade_plan(company, rule_set, partners)
+            self._ka_store_deciding_rules(company, plan, partners)
+            history = [
+                (pid, old, grade, rule)
+                for pid, (old, grade, rule) in plan.items()
+                if rule is not None and old != grade
+            ]
         changes = defaultdict(list)
-        history = []
-        for pid, (old, grade, rule) in plan.items():
-            if rule is not None and old != grade:
-                changes[grade].append(pid)
-                history.append((pid, old, grade, rule))
+        for pid, _old, grade, _rule in history:
+            changes[grade].append(pid)
         if not history:
             return 0
         for grade, pids in changes.items():

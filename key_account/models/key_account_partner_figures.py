@@ -43,6 +43,16 @@ class KeyAccountPartnerFigures(models.Model):
     ka_order_count = fields.Integer(string="Confirmed Orders", readonly=True)
     ka_first_order_date = fields.Date(string="First Order", readonly=True)
     ka_last_order_date = fields.Date(string="Last Order", readonly=True, index=True)
+    ka_last_invoice_date = fields.Date(
+        string="Last Invoice",
+        readonly=True,
+        help="The last invoice or credit note in 24 months (the R of RFM).",
+    )
+    ka_invoice_count_12m = fields.Integer(
+        string="Invoices (12 Months)",
+        readonly=True,
+        help="Invoices in 12 months, credit notes not counted (the F of RFM).",
+    )
     ka_receivable = fields.Monetary(string="Receivable", readonly=True)
     ka_overdue = fields.Monetary(string="Overdue", readonly=True)
     ka_rfm_recency = fields.Integer(string="R Score", readonly=True)

@@ -92,6 +92,8 @@ class TestFigures(KeyAccountCommon):
                 f"近期客户{i}有限公司", self.sales_a, self.team_east
             )
             self._ka_invoice(recent[-1], TODAY - timedelta(days=10 + i), 1000 * (i + 1))
+        # the RFM step scores the night's figures
+        self.env["key_account.refresh"]._refresh_figures(self.env.company, TODAY)
         self.env["key_account.refresh"]._refresh_rfm(self.env.company, TODAY)
         self.assertEqual(set(old.mapped("ka_rfm_monetary")), {1})
         self.assertEqual(set(old.mapped("ka_rfm_frequency")), {1})

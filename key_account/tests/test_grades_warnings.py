@@ -117,6 +117,49 @@ class TestGradesAndWarnings(KeyAccountCommon):
             plan[self.customer_a.id][1:], (self.grade_a.id, self.rule_a.id)
         )
 
+    def test_grading_in_sql_as_by_the_plan(self):
+        """The nightly grading runs the plan's query in the database (the
+        deciding rules written there, only the changes back): the same
+        changes, grades and deciding rules as the plan carried through
+        Python, which stays the path of the rule-by-rule fallback."""
+        self.env["key_account.refresh"]._refresh_figures(self.env.company, TODAY)
+        Rule = self.env["key_account.grade.rule"]
+        locked = self._ka_customer("锁定等级有限公司", self.sales_a, self.team_east)
+        self._ka_invoice(locked, TODAY - timedelta(days=3), 90000)
+        self.env["key_account.refresh"]._refresh_figures(self.env.company, TODAY)
+        # a locked customer that still shows the rule of an earlier grading
+        locked.ka_figures_id.sudo().ka_grade_rule_id = self.rule_a
+        locked.sudo().write({"ka_grade_locked": True})
+        rule_set = Rule.search([("active", "=", True)])._ka_rule_set()
+        plan, _skipped = Rule.with_context(ka_today=TODAY)._grade_plan(
+            self.env.company, rule_set
+        )
+        expected = sorted(
+            (pid, old, grade, rule)
+            for pid, (old, grade, rule) in plan.items()
+            if rule is not None and old != grade
+        )
+        self.assertTrue(expected)
+        before = self.env.cr.sql_log_count
+        changes = Rule.with_context(ka_today=TODAY)._apply_rules_in_sql(
+            self.env.company, rule_set
+        )
+        self.assertLessEqual(self.env.cr.sql_log_count - before, 12)
+        self.assertEqual(sorted(changes), expected)
+        figures = self.env["key_account.partner.figures"].search(
+            [("partner_id", "in", list(plan))]
+        )
+        self.assertEqual(
+            {f.partner_id.id: f.ka_grade_rule_id.id or None for f in figures},
+            {pid: rule for pid, (_old, _grade, rule) in plan.items()},
+        )
+        self.assertFalse(locked.ka_figures_id.ka_grade_rule_id)
+        # the step through both paths gives the same grades
+        Rule._apply_rules(self.env.company, TODAY)
+        grades = {pid: grade for pid, _old, grade, _rule in expected}
+        for partner in self.env["res.partner"].browse(list(grades)):
+            self.assertEqual(partner.ka_grade_id.id, grades[partner.id])
+
     def test_bad_rule_is_refused(self):
         with self.assertRaises(ValidationError):
             self.rule_c.domain = "[('no_such_field', '=', 1)]"

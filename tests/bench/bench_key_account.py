@@ -743,6 +743,8 @@ FIGURE_COLUMNS = (
     "ka_revenue_12m",
     "ka_revenue_prev_12m",
     "ka_revenue_change_pct",
+    "ka_last_invoice_date",
+    "ka_invoice_count_12m",
     "ka_margin_12m",
     "ka_order_count",
     "ka_first_order_date",
