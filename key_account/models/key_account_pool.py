@@ -276,6 +276,11 @@ class KeyAccountPool(models.AbstractModel):
         """Last follow-up of each customer of ``company`` up to ``today``, as
         the shared measure defines it (a done activity, a done visit…)."""
         self.env.flush_all()
+        # PostgreSQL cannot estimate the customers of the events' union (it
+        # guesses 200) and probes the figures' index once per customer: a
+        # hash join reads them once (make bench, 100,000 customers: the
+        # statement 1.54 s -> 0.94 s on the first night)
+        self.env.cr.execute("SET LOCAL enable_nestloop = off")
         self.env.cr.execute(
             SQL(
                 """
@@ -291,7 +296,9 @@ class KeyAccountPool(models.AbstractModel):
                 ),
             )
         )
-        self.env["key_account.refresh"]._invalidate_figures(self.env.cr.rowcount)
+        changed = self.env.cr.rowcount
+        self.env.cr.execute("SET LOCAL enable_nestloop = on")
+        self.env["key_account.refresh"]._invalidate_figures(changed)
 
     @api.model
     def _run_recycle(self, company, today):

@@ -206,27 +206,38 @@ class KeyAccountRefresh(models.AbstractModel):
         self.env.cr.execute(
             SQL(
                 """
-            WITH base AS (
-                SELECT f.partner_id AS pid,
+            WITH cust AS MATERIALIZED (
+                -- the customers' figures, read once
+                SELECT f.id AS fid,
                        f.ka_last_invoice_date AS last_date,
                        f.ka_invoice_count_12m AS freq,
-                       f.ka_revenue_12m AS money
+                       f.ka_revenue_12m AS money,
+                       f.ka_rfm_recency AS old_r,
+                       f.ka_rfm_frequency AS old_f,
+                       f.ka_rfm_monetary AS old_m
                   FROM key_account_partner_figures f
                   JOIN res_partner p ON p.id = f.partner_id
-                 WHERE %(customer)s AND f.ka_last_invoice_date IS NOT NULL
+                 WHERE %(customer)s
             ), scored AS (
-                -- quintiles by rank: customers tied on a value share the
-                -- lowest quintile of the tie (with CUME_DIST, the many
-                -- customers without revenue in 12 months shared the highest
-                -- and all scored M = 3)
-                SELECT pid,
+                -- quintiles by rank among those who bought in 24 months:
+                -- customers tied on a value share the lowest quintile of the
+                -- tie (with CUME_DIST, the many customers without revenue in
+                -- 12 months shared the highest and all scored M = 3)
+                SELECT fid,
                        LEAST(5, 1 + FLOOR(5 * PERCENT_RANK() OVER (
                            ORDER BY last_date)))::int AS r,
                        LEAST(5, 1 + FLOOR(5 * PERCENT_RANK() OVER (
                            ORDER BY freq)))::int AS f,
                        LEAST(5, 1 + FLOOR(5 * PERCENT_RANK() OVER (
                            ORDER BY COALESCE(money, 0))))::int AS m
-                  FROM base
+                  FROM cust
+                 WHERE last_date IS NOT NULL
+            ), s AS (
+                -- only the customers whose scores change
+                SELECT c.fid, sc.r, sc.f, sc.m
+                  FROM cust c
+                  LEFT JOIN scored sc ON sc.fid = c.fid
+                 WHERE (c.old_r, c.old_f, c.old_m) IS DISTINCT FROM (sc.r, sc.f, sc.m)
             )
             UPDATE key_account_partner_figures p
                SET ka_rfm_recency = s.r,
@@ -245,19 +256,10 @@ class KeyAccountRefresh(models.AbstractModel):
                            WHEN s.f >= 3 THEN 'general_keep'
                            ELSE 'general_retain' END
                        END
-              FROM (
-                  SELECT p2.id AS pid, sc.r, sc.f, sc.m
-                    FROM res_partner p2
-                    LEFT JOIN scored sc ON sc.pid = p2.id
-                   WHERE %(customer2)s
-              ) s
-             WHERE p.partner_id = s.pid
-               AND (p.ka_rfm_recency IS DISTINCT FROM s.r
-                    OR p.ka_rfm_frequency IS DISTINCT FROM s.f
-                    OR p.ka_rfm_monetary IS DISTINCT FROM s.m)
+              FROM s
+             WHERE p.id = s.fid
             """,
                 customer=measure._customer_sql(company, "p"),
-                customer2=measure._customer_sql(company, "p2"),
             )
         )
         changed = self.env.cr.rowcount
