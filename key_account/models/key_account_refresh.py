@@ -71,9 +71,11 @@ class KeyAccountRefresh(models.AbstractModel):
             ), so AS (
                 SELECT p.commercial_partner_id AS pid,
                        COUNT(*) AS orders,
-                       MIN((o.date_order AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date)
+                       -- the day of the first and last order: the time zone
+                       -- applied to the two moments, not to every order
+                       (MIN(o.date_order) AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
                            AS first_order,
-                       MAX((o.date_order AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date)
+                       (MAX(o.date_order) AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
                            AS last_order,
                        SUM(o.margin / COALESCE(NULLIF(o.currency_rate, 0), 1))
                            FILTER (WHERE o.date_order >= %(d12_utc)s) AS margin12
@@ -223,7 +225,7 @@ class KeyAccountRefresh(models.AbstractModel):
                 -- customers tied on a value share the lowest quintile of the
                 -- tie (with CUME_DIST, the many customers without revenue in
                 -- 12 months shared the highest and all scored M = 3)
-                SELECT fid,
+                SELECT fid, old_r, old_f, old_m,
                        LEAST(5, 1 + FLOOR(5 * PERCENT_RANK() OVER (
                            ORDER BY last_date)))::int AS r,
                        LEAST(5, 1 + FLOOR(5 * PERCENT_RANK() OVER (
@@ -233,11 +235,16 @@ class KeyAccountRefresh(models.AbstractModel):
                   FROM cust
                  WHERE last_date IS NOT NULL
             ), s AS (
-                -- only the customers whose scores change
-                SELECT c.fid, sc.r, sc.f, sc.m
-                  FROM cust c
-                  LEFT JOIN scored sc ON sc.fid = c.fid
-                 WHERE (c.old_r, c.old_f, c.old_m) IS DISTINCT FROM (sc.r, sc.f, sc.m)
+                -- only the customers whose scores change: the scored ones,
+                -- and those who no longer bought in 24 months
+                SELECT fid, r, f, m
+                  FROM scored
+                 WHERE (old_r, old_f, old_m) IS DISTINCT FROM (r, f, m)
+                 UNION ALL
+                SELECT fid, NULL, NULL, NULL
+                  FROM cust
+                 WHERE last_date IS NULL
+                   AND (old_r IS NOT NULL OR old_f IS NOT NULL OR old_m IS NOT NULL)
             )
             UPDATE key_account_partner_figures p
                SET ka_rfm_recency = s.r,
