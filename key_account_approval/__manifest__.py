@@ -2,7 +2,7 @@
     "name": "Key Account Approvals",
     "summary": "Quotations over the discount or amount limit of the customer's grade "
     "and contracts before they start wait for the team leader (OCA tier validation)",
-    "version": "18.0.1.1.1",
+    "version": "18.0.1.1.2",
     "category": "Sales/CRM",
     "license": "AGPL-3",
     "author": "KAM Team",

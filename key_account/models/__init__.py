@@ -1,4 +1,6 @@
 from . import crm_team
+from . import crm_team_member
+from . import res_users
 from . import key_account_grade
 from . import key_account_grade_rule
 from . import key_account_grade_history

@@ -66,3 +66,17 @@ class CrmTeam(models.Model):
         if not team:
             return dict(POOL_DEFAULTS)
         return {key: team[key] for key in POOL_DEFAULTS}
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        teams = super().create(vals_list)
+        if any(vals.get("user_id") for vals in vals_list):
+            self.env["crm.team.member"]._ka_team_access_changed()
+        return teams
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"user_id", "active", "company_id"} & set(vals):
+            # a new leader reads the team's customers at once
+            self.env["crm.team.member"]._ka_team_access_changed()
+        return result

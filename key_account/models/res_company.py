@@ -73,6 +73,10 @@ class ResCompany(models.Model):
                         "days must be more than the dormant days."
                     )
                 )
+        # the grades that set one of the two numbers, with the new defaults
+        self.env["key_account.grade"].sudo().with_context(active_test=False).search(
+            []
+        )._ka_check_lifecycle_order(self)
 
     def _ka_tz(self):
         """The company's time zone: its address's, else China Standard Time."""

@@ -11,7 +11,7 @@ class KeyAccountChurnRate(models.Model):
 
     A customer counts at the start of a month when its last status change
     before the month (the status history) left it new, active or dormant;
-    churned are the customers whose status became lost in the month (by the
+    churned are those of them whose status became lost in the month (by the
     rules or by hand). The months before the status history began count no
     customers and show no rate."""
 
@@ -40,24 +40,36 @@ class KeyAccountChurnRate(models.Model):
                        date_trunc('month', CURRENT_DATE)
                            - %(span)s * interval '1 month',
                        date_trunc('month', CURRENT_DATE), interval '1 month') m
-            ), start AS (
-                SELECT mo.company_id, mo.month, COUNT(*) AS n
+            ), members AS (
+                -- the customers at the start of each month
+                SELECT mo.company_id, mo.month, s.partner_id
                   FROM months mo
                   JOIN LATERAL (
-                      SELECT DISTINCT ON (h.partner_id) h.new_status
+                      SELECT DISTINCT ON (h.partner_id) h.partner_id, h.new_status
                         FROM key_account_status_history h
                        WHERE h.company_id = mo.company_id
                          AND h.effective_date < mo.month
                        ORDER BY h.partner_id, h.effective_date DESC, h.id DESC
                   ) s ON s.new_status IN ('new', 'active', 'dormant')
-                 GROUP BY mo.company_id, mo.month
-            ), churned AS (
-                SELECT h.company_id,
-                       date_trunc('month', h.effective_date)::date AS month,
-                       COUNT(DISTINCT h.partner_id) AS n
+            ), start AS (
+                SELECT company_id, month, COUNT(*) AS n
+                  FROM members
+                 GROUP BY company_id, month
+            ), lost AS (
+                SELECT DISTINCT h.company_id, h.partner_id,
+                       date_trunc('month', h.effective_date)::date AS month
                   FROM key_account_status_history h
                  WHERE h.new_status = 'lost'
-                 GROUP BY 1, 2
+            ), churned AS (
+                -- of those, the ones lost in the month: a customer that came
+                -- and went within the month is not in the rate (it was not
+                -- counted at the start), so the rate never passes one hundred percent
+                SELECT m.company_id, m.month, COUNT(*) AS n
+                  FROM members m
+                  JOIN lost l ON l.company_id = m.company_id
+                             AND l.partner_id = m.partner_id
+                             AND l.month = m.month
+                 GROUP BY m.company_id, m.month
             )
             SELECT (mo.company_id * 100000
                     + EXTRACT(YEAR FROM mo.month)::int * 12

@@ -3,7 +3,7 @@ from datetime import date, timedelta
 import numpy as np
 
 from odoo import fields
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import BaseCase, tagged
 
 from ..lib import clv
@@ -91,6 +91,20 @@ class TestLifecycle(KeyAccountCommon):
         a.sudo().write({"ka_last_order_date": TODAY - timedelta(days=61)})
         self._run()
         self.assertEqual(a.ka_status, "lost")
+
+    def test_grade_days_checked_with_the_company_defaults(self):
+        """A grade that sets only one of its two numbers is checked with the
+        company's default for the other: dormant after 400 days while the
+        company counts a customer lost after 365 would make it lost first."""
+        with self.assertRaises(ValidationError):
+            self.grade_a.write({"dormant_days": 400, "lost_days": 0})
+        with self.assertRaises(ValidationError):
+            self.grade_a.write({"dormant_days": 0, "lost_days": 100})
+        self.grade_a.write({"dormant_days": 300, "lost_days": 0})
+        # nor may the company's defaults pass the grade's own number
+        with self.assertRaises(ValidationError):
+            self.env.company.write({"ka_lost_days": 250, "ka_dormant_days": 200})
+        self.env.company.write({"ka_lost_days": 500})
 
     def test_new_order_reactivates(self):
         dormant = self._customer("沉睡再来有限公司", first=500, last=200)
@@ -311,43 +325,50 @@ class TestLifecycle(KeyAccountCommon):
             dormant.with_user(self.sales_west).action_ka_win_back()
 
     def test_churn_rate(self):
+        """Lost in the month over the customers at its start: a customer that
+        came and went within the month, or was lost before it, is in
+        neither figure."""
         History = self.env["key_account.status.history"]
+        Rate = self.env["key_account.churn.rate"]
         month = self.env.company._ka_today().replace(day=1)
         before = month - timedelta(days=10)
-        customers = [self._customer(f"流失率{i}有限公司") for i in range(4)]
+        domain = [("company_id", "=", self.env.company.id), ("date", "=", month)]
+        self.env.flush_all()
+        base = Rate.search(domain)
+        start0, churned0 = base.customer_count, base.churned_count
+        customers = [self._customer(f"流失率{i}有限公司") for i in range(6)]
+
+        def change(customer, old, new, day):
+            return {
+                "partner_id": customer.id,
+                "company_id": self.env.company.id,
+                "old_status": old,
+                "new_status": new,
+                "effective_date": day,
+                "source": "rule",
+            }
+
         History.create(
-            [
-                {
-                    "partner_id": c.id,
-                    "company_id": self.env.company.id,
-                    "old_status": "potential",
-                    "new_status": "active",
-                    "effective_date": before,
-                    "source": "rule",
-                }
-                for c in customers
-            ]
+            [change(c, "potential", "active", before) for c in customers[:4]]
             + [
-                {
-                    "partner_id": customers[0].id,
-                    "company_id": self.env.company.id,
-                    "old_status": "active",
-                    "new_status": "lost",
-                    "effective_date": month,
-                    "source": "rule",
-                }
+                change(customers[0], "active", "lost", month),
+                # came and went within the month
+                change(customers[4], "potential", "new", month),
+                change(customers[4], "new", "lost", month + timedelta(days=1)),
+                # lost before the month
+                change(customers[5], "potential", "active", before),
+                change(customers[5], "active", "lost", before + timedelta(days=1)),
             ]
         )
         self.env.flush_all()
-        base = self.env["key_account.churn.rate"].search(
-            [("company_id", "=", self.env.company.id), ("date", "=", month)]
-        )
-        self.assertEqual(len(base), 1)
-        self.assertGreaterEqual(base.customer_count, 4)
-        self.assertGreaterEqual(base.churned_count, 1)
+        self.env.invalidate_all()
+        rate = Rate.search(domain)
+        self.assertEqual(len(rate), 1)
+        self.assertEqual(rate.customer_count, start0 + 4)
+        self.assertEqual(rate.churned_count, churned0 + 1)
         self.assertAlmostEqual(
-            base.churn_rate,
-            round(100.0 * base.churned_count / base.customer_count, 2),
+            rate.churn_rate,
+            round(100.0 * rate.churned_count / rate.customer_count, 2),
             places=2,
         )
         with self.assertRaises(AccessError):

@@ -32,6 +32,32 @@ class TestCustomerIsolation(KeyAccountCommon):
             self.customer_a | self.customer_b | self.customer_pool,
         )
 
+    def test_leader_of_a_team_not_joined_sees_it_at_once(self):
+        """The team a user leads counts as theirs even when they are not among
+        its members, from the moment they lead it (the rules' cached domains
+        are dropped), and no longer once they hand it over."""
+        self.assertEqual(
+            self._visible(self.leader),
+            self.customer_a | self.customer_b | self.customer_pool,
+        )
+        self.team_west.user_id = self.leader
+        self.assertIn(self.customer_west, self._visible(self.leader))
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer_west.id,
+                "user_id": self.sales_west.id,
+                "team_id": self.team_west.id,
+            }
+        )
+        self.assertTrue(order.with_user(self.leader).read(["name"]))
+        self.team_west.user_id = self.manager
+        self.assertNotIn(self.customer_west, self._visible(self.leader))
+        # a new member of a team: the same at once
+        self.env["crm.team.member"].create(
+            {"user_id": self.leader.id, "crm_team_id": self.team_west.id}
+        )
+        self.assertIn(self.customer_west, self._visible(self.leader))
+
     def test_leader_sees_team_opportunities_and_orders(self):
         """Odoo's salesman rules give a leader only their own leads and orders;
         ours add the team's (not another team's)."""

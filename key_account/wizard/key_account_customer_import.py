@@ -295,8 +295,7 @@ class KeyAccountCustomerImport(models.TransientModel):
         user = self.env.user
         if user.has_group("key_account.key_account_group_manager"):
             return user_ids
-        teams = user.crm_team_ids | user.sale_team_id
-        teams |= self.env["crm.team"].sudo().search([("user_id", "=", user.id)])
+        teams = user.ka_team_ids | user.sale_team_id
         members = teams.sudo().crm_team_member_ids.user_id | teams.sudo().user_id
         return user_ids & set((members | user).ids)
 

@@ -145,6 +145,26 @@ class TestContractApproval(ApprovalCommon):
         self.assertEqual(len(invoices), 1)
         self.assertEqual(invoices.amount_untaxed, 12000.0)
 
+    def test_leader_not_a_member_of_the_team_approves(self):
+        """A team leader who is not among the team's members gets the review
+        and can open and approve the contract."""
+        leader = new_test_user(
+            self.env,
+            login="ka_leader_only",
+            name="主管辛",
+            groups="key_account.key_account_group_leader",
+        )
+        self.team_west.user_id = leader
+        self.assertNotIn(leader, self.team_west.member_ids)
+        contract = self._contract(self.customer_west)
+        contract.with_user(self.accountant).request_validation()
+        self.assertEqual(contract.review_ids.reviewer_ids, leader)
+        mine = contract.with_user(leader)
+        self.assertEqual(mine.read(["name"])[0]["name"], "年度服务合同")
+        self.assertTrue(mine.contract_line_ids.read(["name"]))
+        mine.validate_tier()
+        self.assertEqual(contract.ka_state, "running")
+
     def test_rejected_stays_draft(self):
         contract = self._contract(self.customer_a)
         contract.with_user(self.accountant).request_validation()
