@@ -75,7 +75,7 @@ class ResCompany(models.Model):
                 )
         # the grades that set one of the two numbers, with the new defaults
         self.env["key_account.grade"].sudo().with_context(active_test=False).search(
-            []
+            ["|", ("dormant_days", "!=", 0), ("lost_days", "!=", 0)]
         )._ka_check_lifecycle_order(self)
 
     def _ka_tz(self):
