@@ -26,7 +26,9 @@ class KeyAccountGrade(models.Model):
                 raise ValidationError(
                     self.env._("The dormant and lost days cannot be negative.")
                 )
-        self._ka_check_lifecycle_order(self.env["res.company"].sudo().search([]))
+        self._ka_check_lifecycle_order(
+            self.env["res.company"].sudo().search([("active", "=", True)])
+        )
 
     def _ka_check_lifecycle_order(self, companies):
         """A customer is dormant before it is lost, with the days each grade
