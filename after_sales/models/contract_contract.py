@@ -61,6 +61,19 @@ class ContractContract(models.Model):
         check_system_fields(self, [vals])
         return super().write(vals)
 
+    def _as_salesperson(self):
+        """Who a sales contract credits, in its invoices and in its receivable
+        plan alike (the collections KPI compares the two): the customer's
+        account manager, else the contract's responsible."""
+        self.ensure_one()
+        return self.partner_id.commercial_partner_id.user_id or self.user_id
+
+    def _prepare_invoice(self, date_invoice, journal=None):
+        vals = super()._prepare_invoice(date_invoice, journal=journal)
+        if self.contract_type == "sale" and self._as_salesperson():
+            vals["invoice_user_id"] = self._as_salesperson().id
+        return vals
+
     def _as_summary_lines(self):
         """The lines a contract summary shows: not sections, not cancelled."""
         self.ensure_one()

@@ -71,8 +71,8 @@ class KeyAccountInstalment(models.Model):
             line.company_id = contract.company_id
             line.currency_id = contract.currency_id
             line.partner_id = customer
-            # the customer's account manager, else the contract's responsible
-            line.user_id = customer.user_id or contract.user_id
+            # whom the contract's invoices credit
+            line.user_id = contract._as_salesperson()
             line.team_id = customer.team_id
         return res
 

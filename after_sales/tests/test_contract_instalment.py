@@ -126,6 +126,24 @@ class TestContractInstalment(KeyAccountCommon):
         self.assertEqual(len(self._warnings(self.customer_a)), 1)
         self.assertEqual(contract.as_instalment_ids, first | second | third)
 
+    def test_contract_invoices_credit_whom_the_plan_credits(self):
+        """The contract's invoices and its receivable plan credit the same
+        salesperson (the collections KPI compares them): the customer's
+        account manager, not whoever keyed in the contract."""
+        contract = self._contract(self.customer_a)
+        contract.user_id = self.sales_b
+        (first,) = self._plan(contract, ("2026-04-01", 3000))
+        self.assertEqual(first.user_id, self.sales_a)
+        # the values the OCA contract creates its invoices with
+        invoice = contract._prepare_invoice(date(2026, 1, 1))
+        self.assertEqual(invoice["invoice_user_id"], self.sales_a.id)
+        self.assertEqual(invoice["invoice_user_id"], first.user_id.id)
+        # a customer without an account manager: the contract's responsible
+        pool = self._contract(self.customer_pool)
+        pool.user_id = self.sales_b
+        invoice = pool._prepare_invoice(date(2026, 1, 1))
+        self.assertEqual(invoice["invoice_user_id"], self.sales_b.id)
+
     def test_forecast_by_month_team_and_manager_includes_contracts(self):
         contract = self._contract(self.customer_a)
         self._plan(contract, ("2026-07-15", 3000), ("2026-08-15", 4000))

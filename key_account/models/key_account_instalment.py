@@ -17,6 +17,7 @@ SYSTEM_FIELDS = (
     # taken from the order or contract: the record rules read them
     "company_id",
     "currency_id",
+    "amount_company",
     "partner_id",
     "user_id",
     "team_id",
@@ -108,6 +109,17 @@ class KeyAccountInstalment(models.Model):
         readonly=False,
         precompute=True,
     )
+    company_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Company Currency"
+    )
+    amount_company = fields.Monetary(
+        string="Amount in Company Currency",
+        currency_field="company_currency_id",
+        compute="_compute_amount_company",
+        store=True,
+        help="The amount at the rate of its due date, in the company's "
+        "currency: the collections KPI compares it with the collections.",
+    )
     paid_amount = fields.Monetary(string="Collected", readonly=True, copy=False)
     residual = fields.Monetary(
         string="To Collect", compute="_compute_residual", store=True, copy=False
@@ -175,6 +187,24 @@ class KeyAccountInstalment(models.Model):
             if line.amount_type == "percent" and line.order_id:
                 line.amount = line.order_id.currency_id.round(
                     line.order_id.amount_total * line.percent / 100.0
+                )
+
+    @api.depends("amount", "currency_id", "company_id", "date")
+    def _compute_amount_company(self):
+        for line in self:
+            company = line.company_id
+            if (
+                not company
+                or not line.currency_id
+                or line.currency_id == company.currency_id
+            ):
+                line.amount_company = line.amount
+            else:
+                line.amount_company = line.currency_id._convert(
+                    line.amount,
+                    company.currency_id,
+                    company,
+                    line.date or fields.Date.context_today(line),
                 )
 
     @api.depends("amount", "paid_amount")

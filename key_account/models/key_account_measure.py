@@ -185,10 +185,11 @@ class KeyAccountMeasure(models.AbstractModel):
         instalments of the receivable plans (回款计划, of orders and contracts)
         of ``company`` due in the period, whatever was collected since, one
         row each: user_id (the plan's salesperson), partner_id, team_id,
-        company_id, date, amount (in the plan's currency)."""
+        company_id, date, amount (in the company's currency, at the rate of
+        the due date, as the collections)."""
         return SQL(
             """(SELECT i.user_id, i.partner_id, i.team_id, i.company_id,
-                      i.date, i.amount
+                      i.date, i.amount_company AS amount
                  FROM key_account_instalment i
                 WHERE i.company_id = %s AND i.date BETWEEN %s AND %s)""",
             company.id,

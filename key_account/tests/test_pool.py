@@ -408,10 +408,15 @@ class TestManyConcurrentClaims(BaseCase):
                 """
             )
             self.assertEqual(cr.fetchone()[0], 0)
+            # (client connections of this database: autovacuum may be at
+            # work on the table the test just filled)
             cr.execute(
                 """
                 SELECT count(*) FROM pg_locks l
+                  JOIN pg_stat_activity a ON a.pid = l.pid
                  WHERE l.pid <> pg_backend_pid()
+                   AND a.backend_type = 'client backend'
+                   AND a.datname = current_database()
                    AND l.relation = 'res_partner'::regclass
                 """
             )

@@ -118,6 +118,53 @@ class TestKpiCollectionPlan(SalesFollowupCommon):
         )
         self.assertEqual(self.env.cr.fetchone()[0], 800.0)
 
+    def test_plan_in_another_currency_counts_in_the_company_currency(self):
+        """An order in another currency plans its collections in it; the KPI
+        compares them with the collections in the company's currency, at
+        the rate of the due date."""
+        company = self.env.company
+        foreign = self.env.ref("base.EUR")
+        if foreign == company.currency_id:
+            foreign = self.env.ref("base.USD")
+        foreign.active = True
+        # 2 units of the foreign currency for 1 of the company's
+        self.env["res.currency.rate"].create(
+            {
+                "currency_id": foreign.id,
+                "company_id": company.id,
+                "name": "2026-03-01",
+                "rate": 2.0 * company.currency_id.with_company(company).rate,
+            }
+        )
+        pricelist = self.env["product.pricelist"].create(
+            {"name": "外币价目表", "currency_id": foreign.id}
+        )
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer_a.id,
+                "user_id": self.sales_a.id,
+                "pricelist_id": pricelist.id,
+                "order_line": [(0, 0, {"product_id": self.product.id})],
+            }
+        )
+        order.action_confirm()
+        line = self.env["key_account.instalment"].create(
+            {
+                "order_id": order.id,
+                "date": "2026-03-15",
+                "amount_type": "amount",
+                "amount": 100,
+            }
+        )
+        self.assertEqual(line.currency_id, foreign)
+        self.assertAlmostEqual(line.amount_company, 50.0)
+        target = self._target(self.sales_a)
+        target.action_compute_actuals()
+        self.assertAlmostEqual(target.plan_collection, 850.0)
+        # a figure of the system: nobody writes it
+        with self.assertRaises(AccessError):
+            line.with_user(self.leader).write({"amount_company": 1})
+
     def test_nobody_writes_the_plan_figures(self):
         target = self._target(self.sales_a)
         with self.assertRaises(AccessError):
