@@ -246,8 +246,16 @@ class KeyAccountGradeRule(models.Model):
             return None
         history = [row for row in rows if row[0] is not None]
         changed = sum(row[3] for row in rows if row[0] is None)
-        # the customers out of the plan (locked grades) that still show a
-        # rule: their grade is not the rules' any more
+        changed += self._ka_clear_locked_rules(company, partners)
+        if changed:
+            self.env["key_account.refresh"]._invalidate_figures(changed)
+        return history
+
+    @api.model
+    def _ka_clear_locked_rules(self, company, partners=None):
+        """The customers out of a grading's plan (their grade is locked) that
+        still show the rule of an earlier grading lose it: their grade is not
+        the rules' any more. Returns the rows changed."""
         self.env.cr.execute(
             SQL(
                 """
@@ -263,10 +271,7 @@ class KeyAccountGradeRule(models.Model):
                 scope=partners.ids if partners is not None else [],
             )
         )
-        changed += self.env.cr.rowcount
-        if changed:
-            self.env["key_account.refresh"]._invalidate_figures(changed)
-        return history
+        return self.env.cr.rowcount
 
     @api.model
     def _apply_rules(self, company, today, partners=None):
@@ -332,32 +337,7 @@ class KeyAccountGradeRule(models.Model):
             )
         )
         changed = self.env.cr.rowcount
-        self.env.cr.execute(
-            "SELECT partner_id FROM key_account_partner_figures "
-            "WHERE ka_grade_rule_id IS NOT NULL"
-        )
-        planned = set(pids)
-        stale = [pid for (pid,) in self.env.cr.fetchall() if pid not in planned]
-        if not stale:
-            if changed:
-                self.env["key_account.refresh"]._invalidate_figures(changed)
-            return changed
-        self.env.cr.execute(
-            SQL(
-                """
-            UPDATE key_account_partner_figures f
-               SET ka_grade_rule_id = NULL
-              FROM res_partner p
-             WHERE p.id = f.partner_id AND f.partner_id = ANY(%(stale)s)
-               AND %(customer)s AND (%(all)s OR p.id = ANY(%(scope)s))
-            """,
-                stale=stale,
-                customer=self.env["key_account.measure"]._customer_sql(company, "p"),
-                all=partners is None,
-                scope=partners.ids if partners is not None else [],
-            )
-        )
-        changed += self.env.cr.rowcount
+        changed += self._ka_clear_locked_rules(company, partners)
         if changed:
             self.env["key_account.refresh"]._invalidate_figures(changed)
         return changed

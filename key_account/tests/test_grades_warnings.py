@@ -154,11 +154,16 @@ class TestGradesAndWarnings(KeyAccountCommon):
             {pid: rule for pid, (_old, _grade, rule) in plan.items()},
         )
         self.assertFalse(locked.ka_figures_id.ka_grade_rule_id)
-        # the step through both paths gives the same grades
+        # the step gives the plan's grades
         Rule._apply_rules(self.env.company, TODAY)
         grades = {pid: grade for pid, _old, grade, _rule in expected}
         for partner in self.env["res.partner"].browse(list(grades)):
             self.assertEqual(partner.ka_grade_id.id, grades[partner.id])
+        # the rule-by-rule fallback clears a locked customer's rule as well
+        locked.ka_figures_id.sudo().ka_grade_rule_id = self.rule_a
+        with patch.object(type(Rule), "_apply_rules_in_sql", return_value=None):
+            Rule._apply_rules(self.env.company, TODAY)
+        self.assertFalse(locked.ka_figures_id.ka_grade_rule_id)
 
     def test_bad_rule_is_refused(self):
         with self.assertRaises(ValidationError):
