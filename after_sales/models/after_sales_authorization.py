@@ -3,6 +3,7 @@ from datetime import timedelta
 
 import pytz
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -441,6 +442,27 @@ class AfterSalesAuthorization(models.Model):
             )
         return self.sudo().create(vals_list)
 
+    def _as_mark_expired(self):
+        """Mark these keys expired, with one note on each key's chatter in one
+        batch of messages (the tracking of a write posts one message per key:
+        the first night of a key base expires hundreds at once)."""
+        if not self:
+            return
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        old = {key.id: key.state for key in self}
+        self.with_context(tracking_disable=True).write({"state": "expired"})
+        bodies = {
+            key.id: Markup("<p>%s</p>")
+            % self.env._(
+                "Status: %(old)s → %(new)s (expired on %(date)s)",
+                old=labels.get(old[key.id], old[key.id]),
+                new=labels["expired"],
+                date=key.date_end,
+            )
+            for key in self
+        }
+        self._message_log_batch(bodies, author_id=self.env.ref("base.partner_root").id)
+
     @api.model
     def _as_expire_and_remind(self, company, today):
         """The nightly step of ``company`` for its business day ``today``:
@@ -458,7 +480,7 @@ class AfterSalesAuthorization(models.Model):
         expired = Authorization.search(
             mine + [("state", "in", ("active", "suspended")), ("date_end", "<", today)]
         )
-        expired.write({"state": "expired"})
+        expired._as_mark_expired()
         days = int(
             self.env["ir.config_parameter"]
             .sudo()

@@ -39,6 +39,11 @@ class TestExpiryCron(AfterSalesCommon):
         self.assertEqual(self._run(), 3)
         self.assertEqual(past.state, "expired")
         self.assertEqual((soon.state, later.state), ("active", "active"))
+        # the change is in the key's chatter
+        note = self.env["mail.message"].search(
+            [("model", "=", past._name), ("res_id", "=", past.id)]
+        )
+        self.assertEqual(len(note.filtered(lambda m: "Expired" in m.body)), 1)
         activities = self._activities(soon | later | past | pool)
         self.assertEqual(activities.mapped("res_id"), soon.ids)
         self.assertEqual(activities.user_id, self.sales_a)
