@@ -70,8 +70,9 @@ class ContractContract(models.Model):
 
     def _prepare_invoice(self, date_invoice, journal=None):
         vals = super()._prepare_invoice(date_invoice, journal=journal)
-        if self.contract_type == "sale" and self._as_salesperson():
-            vals["invoice_user_id"] = self._as_salesperson().id
+        salesperson = self.contract_type == "sale" and self._as_salesperson()
+        if salesperson:
+            vals["invoice_user_id"] = salesperson.id
         return vals
 
     def _as_summary_lines(self):

@@ -191,6 +191,9 @@ class KeyAccountInstalment(models.Model):
 
     @api.depends("amount", "currency_id", "company_id", "date")
     def _compute_amount_company(self):
+        """One rate per currency, company and day, whatever the number of
+        instalments (Odoo's own conversion: ``res.currency``)."""
+        rates = {}
         for line in self:
             company = line.company_id
             if (
@@ -199,13 +202,14 @@ class KeyAccountInstalment(models.Model):
                 or line.currency_id == company.currency_id
             ):
                 line.amount_company = line.amount
-            else:
-                line.amount_company = line.currency_id._convert(
-                    line.amount,
-                    company.currency_id,
-                    company,
-                    line.date or fields.Date.context_today(line),
+                continue
+            day = line.date or fields.Date.context_today(line)
+            key = (line.currency_id, company, day)
+            if key not in rates:
+                rates[key] = line.currency_id._get_conversion_rate(
+                    line.currency_id, company.currency_id, company, day
                 )
+            line.amount_company = company.currency_id.round(line.amount * rates[key])
 
     @api.depends("amount", "paid_amount")
     def _compute_residual(self):

@@ -1,3 +1,6 @@
+from datetime import date
+
+from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
 from odoo.exceptions import AccessError, ValidationError
@@ -84,6 +87,35 @@ class TestApproval(ApprovalCommon):
         self.assertFalse(self._approval_activities(order))
         with self.assertRaises(ValidationError):
             order.with_user(self.sales_a).action_confirm()
+
+    def test_request_due_today_for_the_reviewer_after_16_utc(self):
+        """At 00:30 in Beijing (16:30 UTC) the company's day is already the
+        next one; a reviewer without a time zone (mail counts in UTC) still
+        sees the request as due today, in the systray, not as planned."""
+        self.leader.tz = False
+        self.env.company.partner_id.tz = "Asia/Shanghai"
+        order = self._quotation(
+            self.customer_a, self.sales_a, self.team_east, discount=30
+        )
+        with freeze_time("2026-12-06 16:30:00"):
+            self.assertEqual(self.env.company._ka_today(), date(2026, 12, 7))
+            order.with_user(self.sales_a).request_validation()
+            activity = self._approval_activities(order)
+            self.assertEqual(activity.user_id, self.leader)
+            self.assertEqual(activity.date_deadline, date(2026, 12, 6))
+            activity.invalidate_recordset(["state"])
+            self.assertEqual(activity.state, "today")
+        # a reviewer in Beijing: Beijing's day
+        self.leader.tz = "Asia/Shanghai"
+        other = self._quotation(
+            self.customer_a, self.sales_a, self.team_east, discount=30
+        )
+        with freeze_time("2026-12-06 16:30:00"):
+            other.with_user(self.sales_a).request_validation()
+            activity = self._approval_activities(other)
+            self.assertEqual(activity.date_deadline, date(2026, 12, 7))
+            activity.invalidate_recordset(["state"])
+            self.assertEqual(activity.state, "today")
 
     def test_team_without_leader_goes_to_the_managers(self):
         order = self._quotation(

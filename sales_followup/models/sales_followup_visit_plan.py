@@ -662,13 +662,18 @@ class SalesFollowupVisitPlan(models.Model):
 
     @api.model
     def get_unusual_days(self, date_from, date_to=None):
-        """The days the calendar view greys (Odoo's calendar view hook): the
-        days off of the company's working calendar, statutory holidays
-        included and make-up working days (调休) not."""
+        """The days the calendar view greys: the days off of the company's
+        working calendar, statutory holidays included and make-up working
+        days (调休) not.
+
+        Public because Odoo's calendar view calls it by this name over RPC
+        (it cannot be private): the caller must be a key-account user who may
+        read visit plans (checked first, before any argument is read)."""
         if not self.env.user.has_group("key_account.key_account_group_user"):
             raise AccessError(
                 self.env._("Only key-account users can read the visit calendar.")
             )
+        self.check_access("read")
         try:
             first = fields.Date.to_date(date_from)
             last = fields.Date.to_date(date_to or date_from)
