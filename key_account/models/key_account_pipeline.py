@@ -32,6 +32,7 @@ class KeyAccountPipeline(models.AbstractModel):
             (50, "grades"),
             (60, "warnings"),
             (65, "receivables"),
+            (68, "followups"),
             (70, "pool"),
             (75, "cn_calendar"),
         ]
@@ -45,6 +46,7 @@ class KeyAccountPipeline(models.AbstractModel):
             "clv": self.env._("Customer lifetime value"),
             "grades": self.env._("Grades by the grade rules"),
             "warnings": self.env._("Warnings"),
+            "followups": self.env._("Last follow-up of each customer"),
             "pool": self.env._("Public pool notices and recycling"),
             "receivables": self.env._("Receivable plans: collections and overdue"),
         }
@@ -82,8 +84,16 @@ class KeyAccountPipeline(models.AbstractModel):
         return self.env["key_account.instalment"]._run_matching(company, today)
 
     @api.model
+    def _step_followups(self, company, today):
+        """The customers' last follow-up, read by the pool and by the steps
+        of other addons after it (the follow-up policy)."""
+        return self.env["key_account.pool"]._refresh_last_followup(company, today)
+
+    @api.model
     def _step_pool(self, company, today):
-        notices, recycled = self.env["key_account.pool"]._run_recycle(company, today)
+        notices, recycled = self.env["key_account.pool"]._run_recycle(
+            company, today, refresh=False
+        )
         return notices + recycled
 
     @api.model

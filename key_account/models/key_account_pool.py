@@ -274,8 +274,27 @@ class KeyAccountPool(models.AbstractModel):
     @api.model
     def _refresh_last_followup(self, company, today):
         """Last follow-up of each customer of ``company`` up to ``today``, as
-        the shared measure defines it (a done activity, a done visit…)."""
+        the shared measure defines it (a done activity, a done visit…), on
+        the customers' figures: the pool and the follow-up policy read it
+        there. Returns the rows changed."""
         self.env.flush_all()
+        # a run for an earlier day (a night run again) first forgets the
+        # follow-ups after it: the statement below sets the last one up to
+        # ``today`` of the customers who have one
+        self.env.cr.execute(
+            SQL(
+                """
+            UPDATE key_account_partner_figures f
+               SET ka_last_followup_date = NULL
+              FROM res_partner p
+             WHERE p.id = f.partner_id AND f.ka_last_followup_date > %(today)s
+               AND %(customer)s
+            """,
+                today=today,
+                customer=self.env["key_account.measure"]._customer_sql(company, "p"),
+            )
+        )
+        forgotten = self.env.cr.rowcount
         # PostgreSQL cannot estimate the customers of the events' union (it
         # guesses 200) and probes the figures' index once per customer: a
         # hash join reads them once (make bench, 100,000 customers: the
@@ -296,21 +315,25 @@ class KeyAccountPool(models.AbstractModel):
                 ),
             )
         )
-        changed = self.env.cr.rowcount
+        changed = self.env.cr.rowcount + forgotten
         self.env.cr.execute("SET LOCAL enable_nestloop = on")
         self.env["key_account.refresh"]._invalidate_figures(changed)
+        return changed
 
     @api.model
-    def _run_recycle(self, company, today):
+    def _run_recycle(self, company, today, refresh=True):
         """Send notices, then put back in the pool the customers of ``company``
         that are due on its business day ``today``.
 
         A customer is due when it had no follow-up for the team's N days, or no
         confirmed order for M days, counted from the claim at the earliest.
         Idempotent: a notice is sent once per holding, a customer recycled once.
-        Returns (notices sent, customers recycled).
+        ``refresh``: first bring the last follow-ups up to date (the
+        pipeline does it in its own step before). Returns (notices sent,
+        customers recycled).
         """
-        self._refresh_last_followup(company, today)
+        if refresh:
+            self._refresh_last_followup(company, today)
         defaults = self.env["crm.team"]._ka_pool_config(False)
         tz = company._ka_tz().zone
         working = company._ka_working_days_param(PARAM_POOL_CALENDAR_DAYS)

@@ -112,29 +112,47 @@ class KeyAccountWarningRule(models.Model):
                 since=today - timedelta(days=self.days),
             )
         if kind == "new_category":
-            # per customer and product category, its first confirmed order:
             # a category first bought in the last N days by a customer who
-            # had bought before
+            # had bought before. The scan starts from the window's orders
+            # (sale_order's date index) and reads the earlier lines of their
+            # customers only: not the whole order history every night.
             since = company._ka_day_start_utc(today - timedelta(days=self.days - 1))
             return SQL(
                 """
-                WITH firsts AS (
-                    SELECT cp.commercial_partner_id AS pid, pt.categ_id,
-                           MIN(o.date_order) AS first_date
-                      FROM sale_order_line l
-                      JOIN sale_order o ON o.id = l.order_id
+                WITH recent AS MATERIALIZED (
+                    SELECT DISTINCT cp.commercial_partner_id AS pid, pt.categ_id
+                      FROM sale_order o
+                      JOIN sale_order_line l ON l.order_id = o.id
                       JOIN res_partner cp ON cp.id = o.partner_id
                       JOIN product_product pp ON pp.id = l.product_id
                       JOIN product_template pt ON pt.id = pp.product_tmpl_id
                      WHERE o.state = 'sale' AND o.company_id = %(company)s
-                       AND o.date_order < %(end)s AND l.display_type IS NULL
-                     GROUP BY cp.commercial_partner_id, pt.categ_id
+                       AND o.date_order >= %(since)s AND o.date_order < %(end)s
+                       AND l.display_type IS NULL
+                ), earlier AS MATERIALIZED (
+                    -- the confirmed orders before the window of those customers
+                    SELECT o.id, c.commercial_partner_id AS pid
+                      FROM res_partner c
+                      JOIN sale_order o ON o.partner_id = c.id
+                     WHERE c.commercial_partner_id IN (SELECT pid FROM recent)
+                       AND o.state = 'sale' AND o.company_id = %(company)s
+                       AND o.date_order < %(since)s
+                ), bought AS (
+                    SELECT DISTINCT e.pid, pt.categ_id
+                      FROM earlier e
+                      JOIN sale_order_line l ON l.order_id = e.id
+                      JOIN product_product pp ON pp.id = l.product_id
+                      JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                     WHERE l.display_type IS NULL
                 )
-                SELECT p.id, COUNT(*) FROM firsts n
+                SELECT p.id, COUNT(*) FROM recent n
                   JOIN res_partner p ON p.id = n.pid
-                 WHERE %(customers)s AND n.first_date >= %(since)s
-                   AND EXISTS (SELECT 1 FROM firsts o
-                                WHERE o.pid = n.pid AND o.first_date < %(since)s)
+                 WHERE %(customers)s
+                   AND EXISTS (SELECT 1 FROM bought b WHERE b.pid = n.pid)
+                   AND NOT EXISTS (
+                       SELECT 1 FROM bought b
+                        WHERE b.pid = n.pid
+                          AND b.categ_id IS NOT DISTINCT FROM n.categ_id)
                  GROUP BY p.id
                 """,
                 company=company.id,

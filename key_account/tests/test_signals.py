@@ -105,6 +105,33 @@ class TestValueSignals(KeyAccountCommon):
         self.assertEqual(self._run(), (1, 0))
         self.assertEqual(self.customer_a.ka_warning_ids.value, 1)
 
+    def test_new_category_counts_contacts_and_stops_at_today(self):
+        """Orders of the customer's contacts are the customer's; each new
+        category counts once; an order after the business day is not read."""
+        self._rule(name="新品类", warning_type="new_category", days=30)
+        Category = self.env["product.category"]
+        products = {}
+        for name in ("软件", "硬件", "服务"):
+            products[name] = self._ka_product(name)
+            products[name].categ_id = Category.create({"name": f"{name}类"})
+        old = datetime.combine(TODAY - timedelta(days=100), datetime.min.time())
+        recent = datetime.combine(TODAY - timedelta(days=5), datetime.min.time())
+        later = datetime.combine(TODAY + timedelta(days=2), datetime.min.time())
+        buyer = self.env["res.partner"].create(
+            {"name": "采购王工", "parent_id": self.customer_a.id}
+        )
+        self._ka_order(buyer, products["软件"], old)
+        self._ka_order(self.customer_a, products["硬件"], recent)
+        self._ka_order(buyer, products["服务"], recent)
+        self._ka_order(buyer, products["服务"], recent)
+        # customer_b's new category is ordered after the business day
+        self._ka_order(self.customer_b, products["软件"], old)
+        self._ka_order(self.customer_b, products["硬件"], later)
+        self.env.flush_all()
+        self.assertEqual(self._run(), (1, 0))
+        self.assertEqual(self.customer_a.ka_warning_ids.value, 2)
+        self.assertFalse(self.customer_b.ka_warning_ids)
+
     def test_figure_threshold_signal(self):
         clv = self.env["ir.model.fields"]._get("key_account.partner.figures", "ka_clv")
         self._rule(

@@ -49,7 +49,7 @@ class TestBusinessClock(KeyAccountCommon):
             companies=self.env.company, today=TODAY
         )
         steps = [item["step"] for item in report]
-        ours = ["figures", "rfm", "clv", "grades", "warnings", "pool"]
+        ours = ["figures", "rfm", "clv", "grades", "warnings", "followups", "pool"]
         self.assertEqual([step for step in steps if step in ours], ours)
         self.assertEqual(steps[0], "figures")
         for item in report:

@@ -40,7 +40,10 @@ class KeyAccountPipeline(models.AbstractModel):
 
     @api.model
     def _step_followup_policy(self, company, today):
-        return self.env["res.partner"]._sf_run_followup_policy(company, today)[2]
+        # the last follow-ups are key_account's step of this night
+        return self.env["res.partner"]._sf_run_followup_policy(
+            company, today, refresh=False
+        )[2]
 
     @api.model
     def _step_care_reminders(self, company, today):

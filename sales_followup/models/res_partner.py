@@ -98,7 +98,7 @@ class ResPartner(models.Model):
             return DEFAULT_PERIOD_DAYS
 
     @api.model
-    def _sf_run_followup_policy(self, company, today):
+    def _sf_run_followup_policy(self, company, today, refresh=True):
         """Flag the key accounts of ``company`` without a follow-up in the
         period that ends on its business day ``today``.
 
@@ -106,13 +106,17 @@ class ResPartner(models.Model):
         with a grade and an account manager. A follow-up is what
         key_account's measure calls one (``_followup_events_sql``: a done
         activity on the customer or its contacts, a done visit, and what other
-        addons add). Customers created or claimed within the period are not
-        due yet. The account manager gets one activity per customer, at most
-        once per period. Set-wise: one SELECT, three UPDATEs and one batch of
-        activities, whatever the number of customers.
+        addons add), read as the customers' last follow-up that the pool
+        also reads (refreshed first with ``refresh``; the pipeline refreshes
+        it in its own step). Customers created or claimed within the period
+        are not due yet. The account manager gets one activity per customer,
+        at most once per period. Set-wise: one SELECT, three UPDATEs and one
+        batch of activities, whatever the number of customers.
         Returns (customers flagged, reminders created, rows changed).
         """
         measure = self.env["key_account.measure"]
+        if refresh:
+            self.env["key_account.pool"]._refresh_last_followup(company, today)
         period = self._sf_followup_period()
         # working days (default) or calendar days
         working = company._ka_working_days_param(PARAM_PERIOD_CALENDAR)
@@ -121,9 +125,6 @@ class ResPartner(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-            WITH followed AS (
-                SELECT DISTINCT e.partner_id FROM %(events)s e
-            )
             SELECT p.id, p.user_id, fg.sf_followup_notice_date
               FROM res_partner p
               LEFT JOIN key_account_partner_figures fg ON fg.id = p.ka_figures_id
@@ -131,10 +132,12 @@ class ResPartner(models.Model):
                AND p.user_id IS NOT NULL AND p.ka_grade_id IS NOT NULL
                AND (GREATEST(p.create_date, p.ka_claim_date)
                     AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date < %(since)s
-               AND NOT EXISTS (SELECT 1 FROM followed f WHERE f.partner_id = p.id)
+               -- no follow-up from the period's first day (the last one
+               -- is on or before today)
+               AND (fg.ka_last_followup_date IS NULL
+                    OR fg.ka_last_followup_date < %(since)s)
              ORDER BY p.id
             """,
-                events=measure._followup_events_sql(company, since, today),
                 customer=measure._customer_sql(company, "p"),
                 tz=company._ka_tz().zone,
                 since=since,

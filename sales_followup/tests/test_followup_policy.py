@@ -112,6 +112,25 @@ class TestFollowupPolicy(SalesFollowupCommon):
         )
         self.assertTrue(self.customer_a.sf_followup_overdue)
 
+    def test_pipeline_policy_reads_the_nights_last_followups(self):
+        """In the pipeline the policy reads the last follow-ups of
+        key_account's step of the same night (the pool reads them too); a
+        night run again for an earlier day does not see later follow-ups."""
+        day = self._days(60)
+        activity = self.contact_a.activity_schedule(
+            "sales_followup.mail_activity_type_phone", user_id=self.sales_a.id
+        )
+        activity.action_feedback(feedback="已电话沟通")
+        self._set_message_date(self.contact_a, day - timedelta(days=2))
+        rows = self._steps(["followups", "followup_policy"], today=day)
+        self.assertEqual(rows["followups"], 1)
+        self.assertEqual(self.customer_a.ka_last_followup_date, day - timedelta(days=2))
+        self.assertFalse(self.customer_a.sf_followup_overdue)
+        self.assertTrue(self.customer_b.sf_followup_overdue)
+        self._steps(["followups", "followup_policy"], today=day - timedelta(days=5))
+        self.assertFalse(self.customer_a.ka_last_followup_date)
+        self.assertTrue(self.customer_a.sf_followup_overdue)
+
     def test_activity_done_by_anyone_counts_and_the_kind_is_activity(self):
         """The policy reads key_account's follow-up events: the done activity
         is one of kind 'activity', the done visit one of kind 'visit'."""
