@@ -2,7 +2,7 @@
     "name": "Key Account Management",
     "summary": "Chinese key-account master data, grades, value figures, "
     "public customer pool and data isolation",
-    "version": "18.0.1.7.3",
+    "version": "18.0.1.7.4",
     "category": "Sales/CRM",
     "license": "AGPL-3",
     "author": "KAM Team",

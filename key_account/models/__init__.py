@@ -22,6 +22,7 @@ from . import ir_qweb
 from . import key_account_share
 from . import key_account_collision
 from . import sale_order
+from . import crm_lead
 from . import key_account_instalment
 from . import key_account_account_plan
 from . import key_account_account_plan_contact

@@ -27,7 +27,15 @@ class KeyAccountGradeHistory(models.Model):
     user_id = fields.Many2one(
         "res.users", string="Changed By", ondelete="set null", index=True
     )
-    reason = fields.Char()
+    source = fields.Selection(
+        [("rule", "Grade Rules"), ("manual", "By Hand"), ("import", "Import")],
+        string="Change Source",
+        required=True,
+        default="manual",
+        help="What made the change: the nightly grade rules, a key-account "
+        "manager, or a customer import. Shown in each reader's language.",
+    )
+    reason = fields.Char(help="A note on the change, when one was given.")
     direction = fields.Selection(
         [("up", "Upgrade"), ("down", "Downgrade"), ("new", "First Grade")],
         compute="_compute_direction",
@@ -46,8 +54,10 @@ class KeyAccountGradeHistory(models.Model):
                 change.direction = "down"
 
     @api.model
-    def _record_bulk(self, changes, reason=None, day=None, chatter=True):
-        """changes: (partner id, old grade id, new grade id, rule id) tuples.
+    def _record_bulk(self, changes, source="rule", reason=None, day=None, chatter=True):
+        """changes: (partner id, old grade id, new grade id, rule id) tuples;
+        ``source``: rule, manual or import (stored as a code, so that every
+        reader sees it in their own language); ``reason``: an optional note.
 
         One INSERT for the whole batch, whatever its size: the nightly grading
         of a new customer base writes one row per customer. With ``chatter``
@@ -56,7 +66,6 @@ class KeyAccountGradeHistory(models.Model):
         """
         if not changes:
             return self
-        reason = reason or self.env._("Grade rules")
         day = day or self.env.company._ka_today()
         now = fields.Datetime.now()
         pids, olds, news, rules = (list(col) for col in zip(*changes, strict=True))
@@ -64,10 +73,12 @@ class KeyAccountGradeHistory(models.Model):
             SQL(
                 """
             INSERT INTO key_account_grade_history
-                   (partner_id, old_grade_id, new_grade_id, rule_id, user_id, reason,
+                   (partner_id, old_grade_id, new_grade_id, rule_id, user_id,
+                    source, reason,
                     date, effective_date, direction,
                     create_uid, create_date, write_uid, write_date)
-            SELECT v.pid, v.old, v.new, v.rule, %(uid)s, %(reason)s, %(now)s, %(day)s,
+            SELECT v.pid, v.old, v.new, v.rule, %(uid)s, %(source)s, %(reason)s,
+                   %(now)s, %(day)s,
                    CASE WHEN v.old IS NULL THEN 'new'
                         WHEN gn.id IS NOT NULL AND gn.sequence < go.sequence THEN 'up'
                         ELSE 'down' END,
@@ -79,7 +90,8 @@ class KeyAccountGradeHistory(models.Model):
             RETURNING id
             """,
                 uid=self.env.uid,
-                reason=reason,
+                source=source,
+                reason=reason or None,
                 now=now,
                 day=day,
                 pids=pids,
@@ -102,7 +114,7 @@ class KeyAccountGradeHistory(models.Model):
         grading of a whole customer base would otherwise write a message per
         customer (100,000 messages: a minute of the first night)."""
         self.env.cr.execute(
-            "SELECT partner_id, old_grade_id, new_grade_id, rule_id, reason "
+            "SELECT partner_id, old_grade_id, new_grade_id, rule_id, source, reason "
             "FROM key_account_grade_history "
             "WHERE id = ANY(%s) AND old_grade_id IS NOT NULL",
             (self.ids,),
@@ -124,12 +136,13 @@ class KeyAccountGradeHistory(models.Model):
         }
         bodies = {}
         none = self.env._("none")
-        for pid, old, new, rule, reason in changes:
+        sources = dict(self._fields["source"]._description_selection(self.env))
+        for pid, old, new, rule, source, reason in changes:
             text = self.env._(
                 "Grade: %(old)s → %(new)s (%(why)s)",
                 old=grades.get(old, none),
                 new=grades.get(new, none),
-                why=rules.get(rule) or reason or "",
+                why=rules.get(rule) or reason or sources.get(source, ""),
             )
             bodies[pid] = Markup("<p>%s</p>") % text
         if not bodies:

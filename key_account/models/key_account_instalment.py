@@ -310,11 +310,30 @@ class KeyAccountInstalment(models.Model):
         )
 
     @api.model
+    def _ka_reconvert(self, company):
+        """The instalments of ``company`` in another currency, converted
+        again at the rates known tonight: a plan is made ahead of its due
+        dates, before their rates are entered, and the company amount is
+        the due date's rate (the collections forecast and the KPI's planned
+        collections read it)."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT id FROM key_account_instalment "
+            "WHERE company_id = %s AND currency_id != %s",
+            (company.id, company.currency_id.id),
+        )
+        foreign = self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
+        if foreign:
+            self.env.add_to_compute(self._fields["amount_company"], foreign)
+            foreign.flush_recordset(["amount_company"])
+
+    @api.model
     def _run_matching(self, company, today):
         """Match the collections of ``company``'s orders against their plans
         (first due, first paid), set the states as of ``today``, and warn the
         account managers once per overdue instalment. Idempotent. Returns the
         number of instalments changed plus warnings sent."""
+        self._ka_reconvert(company)
         self.env.flush_all()
         self.env.cr.execute(
             SQL(

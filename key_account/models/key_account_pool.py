@@ -278,23 +278,11 @@ class KeyAccountPool(models.AbstractModel):
         the customers' figures: the pool and the follow-up policy read it
         there. Returns the rows changed."""
         self.env.flush_all()
-        # a run for an earlier day (a night run again) first forgets the
-        # follow-ups after it: the statement below sets the last one up to
-        # ``today`` of the customers who have one
-        self.env.cr.execute(
-            SQL(
-                """
-            UPDATE key_account_partner_figures f
-               SET ka_last_followup_date = NULL
-              FROM res_partner p
-             WHERE p.id = f.partner_id AND f.ka_last_followup_date > %(today)s
-               AND %(customer)s
-            """,
-                today=today,
-                customer=self.env["key_account.measure"]._customer_sql(company, "p"),
-            )
-        )
-        forgotten = self.env.cr.rowcount
+        measure = self.env["key_account.measure"]
+        # every customer of the company, with or without follow-ups: a
+        # customer whose follow-ups are gone (a visit moved to another
+        # customer, a contact moved away), or came after ``today`` (a night
+        # run again for an earlier day), loses its date.
         # PostgreSQL cannot estimate the customers of the events' union (it
         # guesses 200) and probes the figures' index once per customer: a
         # hash join reads them once (make bench, 100,000 customers: the
@@ -303,19 +291,22 @@ class KeyAccountPool(models.AbstractModel):
         self.env.cr.execute(
             SQL(
                 """
-            UPDATE key_account_partner_figures p
-               SET ka_last_followup_date = f.last_date
-              FROM (SELECT e.partner_id AS pid, MAX(e.date) AS last_date
-                      FROM %s e GROUP BY e.partner_id) f
-             WHERE p.partner_id = f.pid
-               AND p.ka_last_followup_date IS DISTINCT FROM f.last_date
+            UPDATE key_account_partner_figures fg
+               SET ka_last_followup_date = x.last_date
+              FROM (SELECT c.id AS pid, f.last_date
+                      FROM res_partner c
+                      LEFT JOIN (SELECT e.partner_id AS pid, MAX(e.date) AS last_date
+                                   FROM %(events)s e GROUP BY e.partner_id) f
+                             ON f.pid = c.id
+                     WHERE %(customer)s) x
+             WHERE fg.partner_id = x.pid
+               AND fg.ka_last_followup_date IS DISTINCT FROM x.last_date
             """,
-                self.env["key_account.measure"]._followup_events_sql(
-                    company, None, today
-                ),
+                events=measure._followup_events_sql(company, None, today),
+                customer=measure._customer_sql(company, "c"),
             )
         )
-        changed = self.env.cr.rowcount + forgotten
+        changed = self.env.cr.rowcount
         self.env.cr.execute("SET LOCAL enable_nestloop = on")
         self.env["key_account.refresh"]._invalidate_figures(changed)
         return changed

@@ -14,6 +14,7 @@ from odoo.tools.misc import format_date, formatLang
 
 from ..lib import names as ka_names
 from ..lib import phone as ka_phone
+from ..lib.input_check import check_input
 from ..lib.system_fields import check_system_fields
 
 _logger = logging.getLogger(__name__)
@@ -23,6 +24,9 @@ _logger = logging.getLogger(__name__)
 # PostgreSQL refuses the row with its own message instead of ours
 MAX_NAME = 512
 MAX_CHAR = 512
+# what Odoo itself writes on a partner in a salesperson's flows (chatter,
+# activities): not an edit of the customer
+POOL_FREE_PREFIXES = ("message_", "activity_")
 # the statuses a win-back activity is for
 WIN_BACK_STATUSES = ("dormant", "lost")
 
@@ -44,7 +48,12 @@ class ResPartner(models.Model):
 
     # --- company master data (客户资料) ---
     ka_code = fields.Char(
-        string="Customer Code", copy=False, index=True, readonly=True, tracking=True
+        string="Customer Code",
+        copy=False,
+        index=True,
+        readonly=True,
+        tracking=True,
+        groups="base.group_user",
     )
     ka_uscc = fields.Char(
         string="Unified Social Credit Code",
@@ -53,20 +62,28 @@ class ResPartner(models.Model):
         tracking=True,
         help="统一社会信用代码: the 18-character registration number of a Chinese "
         "organisation (GB 32100-2015).",
+        groups="base.group_user",
     )
-    ka_legal_representative = fields.Char(string="Legal Representative")
+    ka_legal_representative = fields.Char(
+        string="Legal Representative", groups="base.group_user"
+    )
     ka_registered_capital = fields.Monetary(
-        string="Registered Capital", currency_field="ka_currency_id"
+        string="Registered Capital",
+        currency_field="ka_currency_id",
+        groups="base.group_user",
     )
     ka_annual_revenue = fields.Monetary(
-        string="Annual Revenue", currency_field="ka_currency_id"
+        string="Annual Revenue",
+        currency_field="ka_currency_id",
+        groups="base.group_user",
     )
     ka_currency_id = fields.Many2one(
         "res.currency",
         string="Master Data Currency",
         compute="_compute_ka_currency_id",
+        groups="base.group_user",
     )
-    ka_employee_count = fields.Integer(string="Employees")
+    ka_employee_count = fields.Integer(string="Employees", groups="base.group_user")
     ka_customer_type = fields.Selection(
         [
             ("end_customer", "End Customer"),
@@ -76,6 +93,7 @@ class ResPartner(models.Model):
         ],
         string="Customer Type",
         tracking=True,
+        groups="base.group_user",
     )
     ka_source = fields.Selection(
         [
@@ -88,6 +106,7 @@ class ResPartner(models.Model):
             ("other", "Other"),
         ],
         string="Source",
+        groups="base.group_user",
     )
     ka_status = fields.Selection(
         [
@@ -106,9 +125,14 @@ class ResPartner(models.Model):
         help="Set by the nightly lifecycle rules (new, active, dormant, lost by "
         "the days since the last confirmed order); by hand only with Change "
         "Status (lost with its churn reason, invalid).",
+        groups="base.group_user",
     )
     ka_status_date = fields.Date(
-        string="Status Since", readonly=True, copy=False, index=True
+        string="Status Since",
+        readonly=True,
+        copy=False,
+        index=True,
+        groups="base.group_user",
     )
     ka_churn_reason_id = fields.Many2one(
         "key_account.churn.reason",
@@ -116,6 +140,7 @@ class ResPartner(models.Model):
         readonly=True,
         copy=False,
         ondelete="restrict",
+        groups="base.group_user",
     )
     ka_churn_competitor_id = fields.Many2one(
         "res.partner",
@@ -124,12 +149,14 @@ class ResPartner(models.Model):
         copy=False,
         ondelete="set null",
         help="流失方向: the competitor the customer went to.",
+        groups="base.group_user",
     )
     ka_status_history_ids = fields.One2many(
         "key_account.status.history",
         "partner_id",
         string="Status History",
         readonly=True,
+        groups="base.group_user",
     )
     ka_p_purchase_90d = fields.Float(
         string="Chance of a Purchase in 90 Days",
@@ -137,10 +164,11 @@ class ResPartner(models.Model):
         digits=(3, 3),
         help="BG/NBD: the probability that the customer is alive and buys at least "
         "once in the next 90 days.",
+        groups="base.group_user",
     )
-    ka_qq = fields.Char(string="QQ")
-    ka_wechat = fields.Char(string="WeChat")
-    ka_fax = fields.Char(string="Fax")
+    ka_qq = fields.Char(string="QQ", groups="base.group_user")
+    ka_wechat = fields.Char(string="WeChat", groups="base.group_user")
+    ka_fax = fields.Char(string="Fax", groups="base.group_user")
     team_id = fields.Many2one(
         "crm.team",
         string="Sales Team",
@@ -155,20 +183,24 @@ class ResPartner(models.Model):
         ondelete="restrict",
         index=True,
         tracking=True,
+        groups="base.group_user",
     )
     ka_grade_locked = fields.Boolean(
         string="Grade Locked",
         help="A locked grade is kept when grades are recomputed.",
+        groups="base.group_user",
     )
     ka_grade_rule_id = fields.Many2one(
         "key_account.grade.rule",
         string="Deciding Grade Rule",
         related="ka_figures_id.ka_grade_rule_id",
+        groups="base.group_user",
     )
     ka_grade_explanation = fields.Html(
         string="Why This Grade",
         compute="_compute_ka_grade_explanation",
         sanitize=False,
+        groups="base.group_user",
     )
 
     # --- value figures: computed set-wise by the nightly pipeline into
@@ -180,76 +212,100 @@ class ResPartner(models.Model):
         readonly=True,
         copy=False,
         ondelete="set null",
+        groups="base.group_user",
     )
     ka_revenue_12m = fields.Monetary(
         string="Revenue (12 Months)",
         related="ka_figures_id.ka_revenue_12m",
         currency_field="ka_currency_id",
+        groups="base.group_user",
     )
     ka_revenue_prev_12m = fields.Monetary(
         string="Revenue (Previous 12 Months)",
         related="ka_figures_id.ka_revenue_prev_12m",
         currency_field="ka_currency_id",
+        groups="base.group_user",
     )
     ka_revenue_change_pct = fields.Float(
         string="Revenue Change (%)",
         related="ka_figures_id.ka_revenue_change_pct",
         help="Revenue of the last 12 months against the 12 months before.",
+        groups="base.group_user",
     )
     ka_margin_12m = fields.Monetary(
         string="Gross Margin (12 Months)",
         related="ka_figures_id.ka_margin_12m",
         currency_field="ka_currency_id",
         help="Margin of the sales orders confirmed in the last 12 months.",
+        groups="base.group_user",
     )
     ka_order_count = fields.Integer(
-        string="Confirmed Orders", related="ka_figures_id.ka_order_count"
+        string="Confirmed Orders",
+        related="ka_figures_id.ka_order_count",
+        groups="base.group_user",
     )
     ka_first_order_date = fields.Date(
-        string="First Order", related="ka_figures_id.ka_first_order_date"
+        string="First Order",
+        related="ka_figures_id.ka_first_order_date",
+        groups="base.group_user",
     )
     ka_last_order_date = fields.Date(
-        string="Last Order", related="ka_figures_id.ka_last_order_date"
+        string="Last Order",
+        related="ka_figures_id.ka_last_order_date",
+        groups="base.group_user",
     )
     ka_days_since_order = fields.Integer(
         string="Days Since Last Order",
         compute="_compute_ka_days_since_order",
         search="_search_ka_days_since_order",
         help="Days from the last confirmed order to the last refresh of the figures.",
+        groups="base.group_user",
     )
     ka_receivable = fields.Monetary(
         string="Receivable",
         related="ka_figures_id.ka_receivable",
         currency_field="ka_currency_id",
+        groups="base.group_user",
     )
     ka_overdue = fields.Monetary(
         string="Overdue",
         related="ka_figures_id.ka_overdue",
         currency_field="ka_currency_id",
+        groups="base.group_user",
     )
     ka_rfm_recency = fields.Integer(
-        string="R Score", related="ka_figures_id.ka_rfm_recency"
+        string="R Score",
+        related="ka_figures_id.ka_rfm_recency",
+        groups="base.group_user",
     )
     ka_rfm_frequency = fields.Integer(
-        string="F Score", related="ka_figures_id.ka_rfm_frequency"
+        string="F Score",
+        related="ka_figures_id.ka_rfm_frequency",
+        groups="base.group_user",
     )
     ka_rfm_monetary = fields.Integer(
-        string="M Score", related="ka_figures_id.ka_rfm_monetary"
+        string="M Score",
+        related="ka_figures_id.ka_rfm_monetary",
+        groups="base.group_user",
     )
     ka_rfm_segment = fields.Selection(
-        string="RFM Segment", related="ka_figures_id.ka_rfm_segment"
+        string="RFM Segment",
+        related="ka_figures_id.ka_rfm_segment",
+        groups="base.group_user",
     )
     ka_p_alive = fields.Float(
         string="Probability Alive",
         related="ka_figures_id.ka_p_alive",
         digits=(3, 3),
         help="BG/NBD probability that the customer still buys from us.",
+        groups="base.group_user",
     )
     ka_expected_purchases = fields.Float(
         string="Expected Purchases",
         related="ka_figures_id.ka_expected_purchases",
         digits=(6, 2),
         help="BG/NBD expected number of purchases in the CLV horizon.",
+        groups="base.group_user",
     )
     ka_clv = fields.Monetary(
         string="Customer Lifetime Value",
@@ -257,9 +313,12 @@ class ResPartner(models.Model):
         currency_field="ka_currency_id",
         help="Discounted expected revenue over the CLV horizon "
         "(BG/NBD purchases x Gamma-Gamma order value).",
+        groups="base.group_user",
     )
     ka_figures_date = fields.Date(
-        string="Figures Computed On", compute="_compute_ka_figures_date"
+        string="Figures Computed On",
+        compute="_compute_ka_figures_date",
+        groups="base.group_user",
     )
 
     # --- search and duplicates ---
@@ -269,6 +328,7 @@ class ResPartner(models.Model):
         store=True,
         index="trigram",
         help="Full pinyin and initials of the name: zgyd finds 中国移动.",
+        groups="base.group_user",
     )
     ka_name_key = fields.Char(
         string="Normalised Name",
@@ -277,6 +337,7 @@ class ResPartner(models.Model):
         index=True,
         help="The name without legal form, brackets and place prefix, to find "
         "duplicates.",
+        groups="base.group_user",
     )
     ka_phone_normalized = fields.Char(
         string="Phone (Normalised)",
@@ -285,18 +346,21 @@ class ResPartner(models.Model):
         index=True,
         help="The phone number as compared: without separators and +86, "
         "landlines with their trunk 0, other countries with their code.",
+        groups="base.group_user",
     )
     ka_mobile_normalized = fields.Char(
         string="Mobile (Normalised)",
         compute="_compute_ka_phone_normalized",
         store=True,
         index=True,
+        groups="base.group_user",
     )
     ka_duplicate_info = fields.Char(
         string="Possible Duplicates",
         compute="_compute_ka_duplicate_info",
         help="Customers with the same credit code, phone, e-mail or normalised "
         "name, with their account manager, whoever may see them.",
+        groups="base.group_user",
     )
 
     # --- public pool (公海) ---
@@ -304,34 +368,58 @@ class ResPartner(models.Model):
         string="In Public Pool",
         compute="_compute_ka_in_pool",
         search="_search_ka_in_pool",
+        groups="base.group_user",
     )
-    ka_claim_date = fields.Datetime(string="Claimed On", readonly=True, copy=False)
+    ka_claim_date = fields.Datetime(
+        string="Claimed On", readonly=True, copy=False, groups="base.group_user"
+    )
     ka_pool_notice_date = fields.Date(
-        string="Recycling Notice Sent", readonly=True, copy=False
+        string="Recycling Notice Sent",
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
     )
     ka_last_followup_date = fields.Date(
-        string="Last Follow-up", related="ka_figures_id.ka_last_followup_date"
+        string="Last Follow-up",
+        related="ka_figures_id.ka_last_followup_date",
+        groups="base.group_user",
     )
     ka_pool_log_ids = fields.One2many(
-        "key_account.pool.log", "partner_id", string="Pool History", readonly=True
+        "key_account.pool.log",
+        "partner_id",
+        string="Pool History",
+        readonly=True,
+        groups="base.group_user",
     )
     ka_grade_history_ids = fields.One2many(
-        "key_account.grade.history", "partner_id", string="Grade History", readonly=True
+        "key_account.grade.history",
+        "partner_id",
+        string="Grade History",
+        readonly=True,
+        groups="base.group_user",
     )
     ka_warning_ids = fields.One2many(
-        "key_account.warning", "partner_id", string="Warnings", readonly=True
+        "key_account.warning",
+        "partner_id",
+        string="Warnings",
+        readonly=True,
+        groups="base.group_user",
     )
     ka_warning_count = fields.Integer(
-        string="Open Warnings", compute="_compute_ka_warning_count"
+        string="Open Warnings",
+        compute="_compute_ka_warning_count",
+        groups="base.group_user",
     )
     # --- shared customers (客户共享) ---
     ka_share_ids = fields.One2many(
-        "key_account.share", "partner_id", string="Co-owners"
+        "key_account.share", "partner_id", string="Co-owners", groups="base.group_user"
     )
 
     # --- contact persons (联系人) ---
-    ka_is_primary_contact = fields.Boolean(string="Primary Contact")
-    ka_department = fields.Char(string="Department")
+    ka_is_primary_contact = fields.Boolean(
+        string="Primary Contact", groups="base.group_user"
+    )
+    ka_department = fields.Char(string="Department", groups="base.group_user")
     ka_decision_role = fields.Selection(
         [
             ("decision_maker", "Decision Maker"),
@@ -340,9 +428,10 @@ class ResPartner(models.Model):
             ("gatekeeper", "Gatekeeper"),
         ],
         string="Decision Role",
+        groups="base.group_user",
     )
-    ka_hobbies = fields.Char(string="Hobbies")
-    ka_home_phone = fields.Char(string="Home Phone")
+    ka_hobbies = fields.Char(string="Hobbies", groups="base.group_user")
+    ka_home_phone = fields.Char(string="Home Phone", groups="base.group_user")
     ka_reports_to_id = fields.Many2one(
         "res.partner",
         string="Reports To",
@@ -351,9 +440,13 @@ class ResPartner(models.Model):
         domain="[('parent_id', '=', parent_id), ('parent_id', '!=', False), "
         "('id', '!=', id), ('is_company', '=', False)]",
         help="The contact of the same company this contact reports to.",
+        groups="base.group_user",
     )
     ka_report_ids = fields.One2many(
-        "res.partner", "ka_reports_to_id", string="Direct Reports"
+        "res.partner",
+        "ka_reports_to_id",
+        string="Direct Reports",
+        groups="base.group_user",
     )
 
     _sql_constraints = [
@@ -685,6 +778,23 @@ class ResPartner(models.Model):
                 partner.company_id.currency_id or self.env.company.currency_id
             )
 
+    @api.constrains("ka_registered_capital", "ka_annual_revenue", "ka_employee_count")
+    def _check_ka_company_sizes(self):
+        for partner in self:
+            for fname in (
+                "ka_registered_capital",
+                "ka_annual_revenue",
+                "ka_employee_count",
+            ):
+                if (partner[fname] or 0) < 0:
+                    raise ValidationError(
+                        self.env._(
+                            "%(field)s of %(name)s cannot be negative.",
+                            field=self._fields[fname]._description_string(self.env),
+                            name=partner.display_name,
+                        )
+                    )
+
     @api.constrains("ka_uscc")
     def _check_ka_uscc(self):
         for partner in self.filtered("ka_uscc"):
@@ -891,6 +1001,47 @@ class ResPartner(models.Model):
                 )
             )
 
+    def _ka_check_pool_write(self, vals):
+        """A salesperson edits a customer of the public pool only after
+        claiming it (领取), and gives a customer back only through the pool's
+        release (释放): a plain write would skip the pool's rules (the
+        reclaim delay, the team's limit, the pool log, collisions). Team
+        leaders, key-account managers and the flows (superuser) are not
+        limited."""
+        user = self.env.user
+        if (
+            self.env.su
+            or not user.has_group("key_account.key_account_group_user")
+            or user.has_group("key_account.key_account_group_leader")
+            or user.has_group("sales_team.group_sale_salesman_all_leads")
+            or user.has_group("account.group_account_invoice")
+        ):
+            return
+        edited = [name for name in vals if not name.startswith(POOL_FREE_PREFIXES)]
+        if not edited:
+            return
+        pool = self.sudo().commercial_partner_id.filtered("ka_in_pool")
+        if pool:
+            raise AccessError(
+                self.env._(
+                    "%(names)s is in the public pool: claim it first (领取) to "
+                    "edit it.",
+                    names=", ".join(pool.mapped("display_name")),
+                )
+            )
+        if "user_id" in vals and not vals["user_id"]:
+            released = self.sudo().filtered(
+                lambda p: p.is_company and not p.parent_id and p.user_id
+            )
+            if released:
+                raise AccessError(
+                    self.env._(
+                        "%(names)s goes back to the public pool only through "
+                        "the pool's release (释放), with a reason.",
+                        names=", ".join(released.mapped("display_name")),
+                    )
+                )
+
     @api.model
     def _ka_check_sizes(self, vals):
         """Texts longer than an index of the partner table can hold get our
@@ -932,6 +1083,7 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_input(self, vals_list)
         for vals in vals_list:
             self._ka_check_sizes(vals)
             if not self.env.su:
@@ -966,8 +1118,10 @@ class ResPartner(models.Model):
             # a contact merge: the kept customer keeps its own figures and grade
             dropped = self._ka_system_fields() | {"ka_grade_id", "ka_grade_locked"}
             vals = {key: value for key, value in vals.items() if key not in dropped}
+        check_input(self, [vals])
         self._ka_check_sizes(vals)
         self._ka_check_writable(vals)
+        self._ka_check_pool_write(vals)
         if "user_id" in vals:
             self._ka_check_manager_change()
         if vals.get("ka_uscc"):
@@ -1001,7 +1155,7 @@ class ResPartner(models.Model):
                     for pid, old in old_grades.items()
                     if old != (vals["ka_grade_id"] or False)
                 ],
-                reason=self.env._("Changed by hand"),
+                source="manual",
                 chatter=False,
             )
         return res

@@ -31,15 +31,21 @@ class KeyAccountChurnRate(models.Model):
 
     @property
     def _table_query(self):
+        # the months of the companies the user works for, each up to its own
+        # business day
+        companies = self.env.user.company_ids.sudo()
         return SQL(
             """
             WITH months AS (
-                SELECT c.id AS company_id, m::date AS month
-                  FROM res_company c
-                 CROSS JOIN generate_series(
-                       date_trunc('month', CURRENT_DATE)
+                -- up to each company's business month (its time zone's
+                -- today, not the database server's date)
+                SELECT c.company_id, m::date AS month
+                  FROM unnest(%(companies)s::int[], %(days)s::date[])
+                       AS c(company_id, today)
+                 CROSS JOIN LATERAL generate_series(
+                       date_trunc('month', c.today)
                            - %(span)s * interval '1 month',
-                       date_trunc('month', CURRENT_DATE), interval '1 month') m
+                       date_trunc('month', c.today), interval '1 month') m
             ), members AS (
                 -- the customers at the start of each month
                 SELECT mo.company_id, mo.month, s.partner_id
@@ -86,4 +92,6 @@ class KeyAccountChurnRate(models.Model):
                      ON ch.company_id = mo.company_id AND ch.month = mo.month
             """,
             span=MONTHS - 1,
+            companies=companies.ids or [0],
+            days=[company._ka_today() for company in companies] or [None],
         )

@@ -27,3 +27,4 @@ from . import test_share_tour
 from . import test_grade_preview
 from . import test_pool_protection
 from . import test_contacts
+from . import test_surface_guards

@@ -181,6 +181,7 @@ class TestCustomerImport(KeyAccountCommon):
         self.assertEqual(partner.ka_registered_capital, 1000000)
         self.assertTrue(partner.ka_code)
         self.assertEqual(partner.ka_grade_history_ids.new_grade_id, self.grade_a)
+        self.assertEqual(partner.ka_grade_history_ids.source, "import")
         zhejiang = self.env["res.partner"].search([("ka_uscc", "=", make_uscc(0))])
         self.assertEqual(zhejiang.city_id.name, "杭州市西湖区")
         self.assertEqual(zhejiang.state_id.name, "浙江省")

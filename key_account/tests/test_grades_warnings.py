@@ -46,6 +46,15 @@ class TestGradesAndWarnings(KeyAccountCommon):
         self.assertEqual(len(history), 1)
         self.assertEqual(history.rule_id, self.rule_a)
         self.assertEqual(history.direction, "new")
+        # the source is a code, shown in each reader's language
+        self.assertEqual(history.source, "rule")
+        self.assertFalse(history.reason)
+        labels = dict(
+            history._fields["source"]._description_selection(
+                self.env(context={"lang": "zh_CN"})
+            )
+        )
+        self.assertEqual(labels["rule"], "等级规则")
         # running again changes nothing and records nothing
         self.env["key_account.grade.rule"]._apply_rules(self.env.company, TODAY)
         self.assertEqual(len(self.customer_a.ka_grade_history_ids), 1)
@@ -66,6 +75,7 @@ class TestGradesAndWarnings(KeyAccountCommon):
         self.assertEqual(len(manual), 1)
         self.assertFalse(manual.rule_id)
         self.assertEqual(manual.user_id, self.env.user)
+        self.assertEqual(manual.source, "manual")
         self._refresh()
         self.assertEqual(self.customer_b.ka_grade_id, self.grade_a)
 

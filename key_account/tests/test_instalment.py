@@ -54,6 +54,56 @@ class TestInstalment(KeyAccountCommon):
     def _run(self):
         return self.pipeline._step_receivables(self.env.company, TODAY)
 
+    def test_foreign_plan_converted_again_at_the_due_dates_rate(self):
+        """A plan is made before its due date's rate is known: the nightly
+        step converts it again once the rate is entered."""
+        company = self.env.company
+        foreign = self.env.ref("base.EUR")
+        if foreign == company.currency_id:
+            foreign = self.env.ref("base.USD")
+        foreign.active = True
+        base_rate = company.currency_id.with_company(company).rate
+        Rate = self.env["res.currency.rate"]
+        Rate.create(
+            {
+                "currency_id": foreign.id,
+                "company_id": company.id,
+                "name": "2026-03-01",
+                "rate": 2.0 * base_rate,
+            }
+        )
+        pricelist = self.env["product.pricelist"].create(
+            {"name": "外币价目表", "currency_id": foreign.id}
+        )
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer_a.id,
+                "pricelist_id": pricelist.id,
+                "order_line": [(0, 0, {"product_id": self.product.id})],
+            }
+        )
+        order.action_confirm()
+        line = self.Instalment.create(
+            {
+                "order_id": order.id,
+                "date": "2026-07-15",
+                "amount_type": "amount",
+                "amount": 100,
+            }
+        )
+        self.assertAlmostEqual(line.amount_company, 50.0)
+        # the due date's rate comes in later: 4 for 1
+        Rate.create(
+            {
+                "currency_id": foreign.id,
+                "company_id": company.id,
+                "name": "2026-07-10",
+                "rate": 4.0 * base_rate,
+            }
+        )
+        self._run()
+        self.assertAlmostEqual(line.amount_company, 25.0)
+
     def test_plan_on_a_confirmed_order(self):
         order = self._order()
         first, second = self._plan(order, ("2026-04-01", 30), ("2026-07-31", 70))
@@ -120,13 +170,14 @@ class TestInstalment(KeyAccountCommon):
         orders(1)
         self.env.flush_all()
         self.env.invalidate_all()
-        with self.assertQueryCount(10):
+        # (two of them: the plans in another currency to convert again)
+        with self.assertQueryCount(12):
             self._run()
         # six more orders (twelve instalments, six overdue warnings): the same
         orders(6)
         self.env.flush_all()
         self.env.invalidate_all()
-        with self.assertQueryCount(10):
+        with self.assertQueryCount(12):
             self._run()
 
     def test_access(self):

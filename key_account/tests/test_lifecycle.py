@@ -1,6 +1,7 @@
 from datetime import date, timedelta
 
 import numpy as np
+from freezegun import freeze_time
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -323,6 +324,18 @@ class TestLifecycle(KeyAccountCommon):
         )
         with self.assertRaises(AccessError):
             dormant.with_user(self.sales_west).action_ka_win_back()
+
+    def test_churn_rate_months_follow_the_business_day(self):
+        """At 16:30 UTC on the last day of a month it is already the 1st in
+        Beijing: the report shows that month (not the server's)."""
+        self.env.company.partner_id.tz = "Asia/Shanghai"
+        Rate = self.env["key_account.churn.rate"]
+        with freeze_time("2026-06-30 16:30:00"):
+            months = Rate.search([("company_id", "=", self.env.company.id)]).mapped(
+                "date"
+            )
+        self.assertEqual(max(months), date(2026, 7, 1))
+        self.assertEqual(len(months), 24)
 
     def test_churn_rate(self):
         """Lost in the month over the customers at its start: a customer that

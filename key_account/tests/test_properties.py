@@ -123,7 +123,9 @@ class TestIdentifierProperties(KeyAccountCommon):
                 return
             with self.assertRaises(ValidationError) as caught:
                 self._create(is_company=True, ka_uscc=text)
-            self.assertIn("not valid", str(caught.exception))
+            # a NUL character gets the message of values nothing can store
+            expected = "NUL" if "\x00" in text else "not valid"
+            self.assertIn(expected, str(caught.exception))
 
         check()
         _logger.info("hypothesis: %s random credit codes refused", ran.n)

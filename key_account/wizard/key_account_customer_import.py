@@ -646,7 +646,7 @@ class KeyAccountCustomerImport(models.TransientModel):
                 graded = created.filtered("ka_grade_id")
                 self.env["key_account.grade.history"].sudo()._record_bulk(
                     [(p.id, False, p.ka_grade_id.id, False) for p in graded],
-                    reason=self.env._("Imported"),
+                    source="import",
                 )
                 self.env.flush_all()
         except _AllOrNothing:

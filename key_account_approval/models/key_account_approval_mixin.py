@@ -33,10 +33,20 @@ class KeyAccountApprovalMixin(models.AbstractModel):
         activity_type = self._ka_approval_activity_type()
         model_id = self.env["ir.model"]._get_id(self._name)
         documents = self.browse(reviews.mapped("res_id")).sudo()
-        texts = {
-            document.id: (document._ka_approval_summary(), document._ka_approval_note())
-            for document in documents
-        }
+        notes = {document.id: document._ka_approval_note() for document in documents}
+        # the summary in each reviewer's language (it is stored text)
+        summaries = {}
+
+        def summary_for(res_id, reviewer):
+            lang = reviewer.lang or self.env.lang
+            if (res_id, lang) not in summaries:
+                summaries[res_id, lang] = (
+                    documents.browse(res_id)
+                    .with_context(lang=lang)
+                    ._ka_approval_summary()
+                )
+            return summaries[res_id, lang]
+
         company_today = self.env.company._ka_today()
         vals_list = []
         seen = set()
@@ -46,7 +56,8 @@ class KeyAccountApprovalMixin(models.AbstractModel):
                 if key in seen:
                     continue
                 seen.add(key)
-                summary, note = texts[review.res_id]
+                summary = summary_for(review.res_id, reviewer)
+                note = notes[review.res_id]
                 vals_list.append(
                     {
                         "res_model_id": model_id,

@@ -23,6 +23,20 @@ class TestApproval(ApprovalCommon):
         order.with_user(self.sales_a).action_confirm()
         self.assertEqual(order.state, "sale")
 
+    def test_approval_activity_in_the_reviewers_language(self):
+        """The activity's summary is stored text: written in the reviewer's
+        language, whoever asks for the review."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.leader.lang = "zh_CN"
+        self.sales_a.lang = "en_US"
+        order = self._quotation(
+            self.customer_a, self.sales_a, self.team_east, discount=15
+        )
+        order.with_user(self.sales_a).request_validation()
+        activity = self._approval_activities(order)
+        self.assertEqual(activity.user_id, self.leader)
+        self.assertEqual(activity.summary, f"审批报价单 {order.name}")
+
     def test_no_grade_no_limit(self):
         order = self._quotation(
             self.customer_b, self.sales_b, self.team_east, qty=90, discount=50
