@@ -2,7 +2,7 @@
     "name": "Key Account Follow-up",
     "summary": "Visit plans and check-ins, follow-ups, care reminders, key projects "
     "and account-manager KPIs",
-    "version": "18.0.1.9.3",
+    "version": "18.0.1.9.4",
     "category": "Sales/CRM",
     "license": "AGPL-3",
     "author": "KAM Team",

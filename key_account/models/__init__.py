@@ -1,3 +1,4 @@
+from . import key_account_input_mixin
 from . import crm_team
 from . import crm_team_member
 from . import res_users

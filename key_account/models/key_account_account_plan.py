@@ -11,7 +11,7 @@ class KeyAccountAccountPlan(models.Model):
 
     _name = "key_account.account.plan"
     _description = "Account Plan"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "key_account.input.mixin"]
     _order = "year desc, partner_id"
     _check_company_auto = True
 

@@ -10,6 +10,7 @@ class KeyAccountAccountPlanAction(models.Model):
     owner on the customer once the plan is started."""
 
     _name = "key_account.account.plan.action"
+    _inherit = ["key_account.input.mixin"]
     _description = "Account Plan Action"
     _order = "plan_id, date_deadline, id"
 

@@ -13,6 +13,7 @@ class KeyAccountAccountPlanContact(models.Model):
     """A contact of the customer on the account plan's relationship map."""
 
     _name = "key_account.account.plan.contact"
+    _inherit = ["key_account.input.mixin"]
     _description = "Account Plan Relationship"
     _order = "plan_id, sequence, id"
 

@@ -34,6 +34,7 @@ class KeyAccountInstalment(models.Model):
     overdue instalment."""
 
     _name = "key_account.instalment"
+    _inherit = ["key_account.input.mixin"]
     _description = "Receivable Plan Instalment"
     _order = "order_id, date, sequence, id"
     _check_company_auto = True

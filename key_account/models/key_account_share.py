@@ -16,6 +16,7 @@ class KeyAccountShare(models.Model):
     """
 
     _name = "key_account.share"
+    _inherit = ["key_account.input.mixin"]
     _description = "Shared Customer"
     _order = "partner_id, id"
     _rec_name = "user_id"

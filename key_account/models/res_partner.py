@@ -237,7 +237,8 @@ class ResPartner(models.Model):
         related="ka_figures_id.ka_margin_12m",
         currency_field="ka_currency_id",
         help="Margin of the sales orders confirmed in the last 12 months.",
-        groups="base.group_user",
+        # our margin on the customer: sales and accounting, not every employee
+        groups="key_account.key_account_group_user,account.group_account_invoice",
     )
     ka_order_count = fields.Integer(
         string="Confirmed Orders",

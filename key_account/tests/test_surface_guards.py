@@ -62,6 +62,16 @@ class TestPortalAndLeads(KeyAccountCommon):
             "ka_revenue_12m", company.fields_get(attributes=["type"]).keys()
         )
 
+    def test_margin_for_sales_and_accounting_only(self):
+        employee = new_test_user(
+            self.env, login="ka_employee", groups="base.group_user"
+        )
+        company = self.customer_a.with_user(employee)
+        self.assertEqual(company.ka_revenue_12m, 123456.0)
+        with self.assertRaises(AccessError):
+            company.read(["ka_margin_12m"])
+        self.assertEqual(self.customer_a.with_user(self.sales_a).ka_margin_12m, 45678.0)
+
     def test_lead_only_for_a_readable_customer(self):
         Lead = self.env["crm.lead"].with_user(self.sales_a)
         with self.assertRaises(AccessError):

@@ -4,6 +4,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from odoo.addons.key_account.lib.input_check import check_input
 from odoo.addons.key_account.lib.system_fields import check_system_fields
 
 _logger = logging.getLogger(__name__)
@@ -23,11 +24,13 @@ class MailActivity(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_input(self, vals_list)
         # set by the nightly reminder run (with SQL), never by hand
         check_system_fields(self, {"sf_reminded"}, vals_list)
         return super().create(vals_list)
 
     def write(self, vals):
+        check_input(self, [vals])
         check_system_fields(self, {"sf_reminded"}, [vals])
         return super().write(vals)
 

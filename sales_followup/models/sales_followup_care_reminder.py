@@ -5,6 +5,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from odoo.addons.key_account.lib.input_check import check_input
 from odoo.addons.key_account.lib.system_fields import check_system_fields
 
 from .sales_followup_care_occasion import occurrences
@@ -93,10 +94,12 @@ class SalesFollowupCareReminder(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_input(self, vals_list)
         check_system_fields(self, SYSTEM_FIELDS, vals_list)
         return super().create(vals_list)
 
     def write(self, vals):
+        check_input(self, [vals])
         check_system_fields(self, SYSTEM_FIELDS, [vals])
         return super().write(vals)
 

@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
+from odoo.addons.key_account.lib.input_check import check_input
 from odoo.addons.key_account.lib.system_fields import check_system_fields
 
 RATE_CAP = 150.0  # achievement above 150 % of the target earns no more
@@ -299,12 +300,14 @@ class SalesFollowupKpiTarget(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_input(self, vals_list)
         check_system_fields(self, SYSTEM_FIELDS, vals_list)
         targets = super().create(vals_list)
         targets._update_ranks()
         return targets
 
     def write(self, vals):
+        check_input(self, [vals])
         check_system_fields(self, SYSTEM_FIELDS, [vals])
         res = super().write(vals)
         if {"team_id", "period_type", "period_start", "company_id"}.intersection(

@@ -8,6 +8,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
+from odoo.addons.key_account.lib.input_check import check_input
 from odoo.addons.key_account.lib.system_fields import check_system_fields
 
 _logger = logging.getLogger(__name__)
@@ -20,9 +21,11 @@ DEFAULT_LEAD_DAYS = 7
 PARAM_CAPACITY = "sales_followup.visit_plan_daily_capacity"
 DEFAULT_DAILY_CAPACITY = 5
 PLAN_HOUR = 9  # generated visits are planned at 09:00 local time
-# set by the check-in flow and the nightly run, never by hand
+# set by the check-in flow, the buttons and the nightly run, never by hand
+# (a new visit may come with the status "planned", its default)
 SYSTEM_FIELDS = frozenset(
     {
+        "state",
         "origin",
         "checkin_date",
         "checkin_latitude",
@@ -268,7 +271,8 @@ class SalesFollowupVisitPlan(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        self._check_system_values(vals_list)
+        check_input(self, vals_list)
+        self._check_system_values(vals_list, creating=True)
         partner_ids = {
             vals["partner_id"] for vals in vals_list if vals.get("partner_id")
         }
@@ -279,27 +283,119 @@ class SalesFollowupVisitPlan(models.Model):
         for vals in vals_list:
             if vals.get("partner_id"):
                 vals["partner_id"] = commercial[vals["partner_id"]]
-        return super().create(vals_list)
+        plans = super().create(vals_list)
+        plans._check_own_visits()
+        plans._check_planned_day()
+        return plans
 
     def write(self, vals):
+        check_input(self, [vals])
         self._check_system_values([vals])
+        self._check_closed_visits(vals)
+        if "user_id" in vals and vals["user_id"] != self.env.uid:
+            self.browse()._check_own_visits(vals["user_id"])
         if vals.get("partner_id"):
             partner = self.env["res.partner"].browse(vals["partner_id"])
             vals["partner_id"] = partner.commercial_partner_id.id
-        return super().write(vals)
+        # the salesperson follows the customer: another customer may change it
+        moving = "partner_id" in vals and "user_id" not in vals
+        before = {plan: plan.user_id for plan in self} if moving else {}
+        res = super().write(vals)
+        if moving:
+            self.filtered(lambda p: p.user_id != before[p])._check_own_visits()
+        if "planned_date" in vals:
+            self._check_planned_day()
+        return res
 
-    def _check_system_values(self, vals_list):
-        """The check-in figures, the origin and the missed state are the
-        system's: refused to users (the flows write them in superuser mode
-        or with SQL)."""
-        check_system_fields(self, SYSTEM_FIELDS, vals_list)
-        if not self.env.su and any(vals.get("state") == "missed" for vals in vals_list):
+    def _check_system_values(self, vals_list, creating=False):
+        """The status, the check-in figures and the origin are the system's:
+        refused to users (the buttons and the nightly run write them in
+        superuser mode, after their own check of the caller, or with SQL).
+        A new visit may come with its default status, planned."""
+        if self.env.su:
+            return
+        if creating:
+            vals_list = [
+                {
+                    fname: value
+                    for fname, value in vals.items()
+                    if fname != "state" or value not in (False, "planned")
+                }
+                for vals in vals_list
+            ]
+        states = {vals["state"] for vals in vals_list if "state" in vals}
+        if "missed" in states:
             raise AccessError(
                 self.env._(
                     "Only the nightly run marks a visit as missed: it cannot be "
                     "set by hand."
                 )
             )
+        if states:
+            raise AccessError(
+                self.env._(
+                    "A visit is created planned and changes its status only "
+                    "with its buttons (Check In and Check Out, Mark Done, "
+                    "Cancel, Plan Again): its status cannot be set by hand."
+                )
+            )
+        check_system_fields(self, SYSTEM_FIELDS, vals_list)
+
+    def _check_closed_visits(self, vals):
+        """The customer and the date of a visit done, missed or cancelled are
+        those of the follow-up it counts as: nobody moves them (the form
+        shows them read-only)."""
+        if self.env.su or not {"partner_id", "planned_date"} & set(vals):
+            return
+        if any(plan.state != "planned" for plan in self):
+            raise AccessError(
+                self.env._(
+                    "The customer and the date of a visit that is done, missed "
+                    "or cancelled cannot be changed."
+                )
+            )
+
+    @api.model
+    def _is_planner(self):
+        """Team leaders and key-account managers (and the system) plan visits
+        for anyone of their teams; a salesperson plans their own."""
+        return self.env.su or self.env.user.has_group(
+            "key_account.key_account_group_leader"
+        )
+
+    def _check_own_visits(self, user_id=None):
+        """A salesperson's new or reassigned visits (these records, or a
+        salesperson ``user_id`` given to visits) are their own."""
+        if self._is_planner():
+            return
+        if (user_id is not None and user_id != self.env.uid) or any(
+            plan.user_id != self.env.user for plan in self
+        ):
+            raise AccessError(
+                self.env._(
+                    "A salesperson plans visits only for themselves: only a "
+                    "team leader or a key-account manager plans a visit for a "
+                    "colleague or hands it to one."
+                )
+            )
+
+    def _check_planned_day(self):
+        """A salesperson plans from their business day on: a visit of a past
+        day, closed without a check-in, would be a follow-up of that day."""
+        if self._is_planner():
+            return
+        for plan in self:
+            company = plan.company_id
+            if plan.planned_date < company._ka_day_start_utc(company._ka_today()):
+                day = pytz.utc.localize(plan.planned_date).astimezone(company._ka_tz())
+                raise AccessError(
+                    self.env._(
+                        "A visit cannot be planned on a past day (%(date)s): "
+                        "only a team leader or a key-account manager records "
+                        "a visit after the fact.",
+                        date=day.date(),
+                    )
+                )
 
     def _check_caller(self):
         """First step of every button: the caller is a salesperson, a team
@@ -396,14 +492,32 @@ class SalesFollowupVisitPlan(models.Model):
         return True
 
     def action_done(self):
+        """Close planned or missed visits (a done one stays done). A visit
+        without a check-in counts as a follow-up on its planned day: a user
+        cannot close it before that day."""
         self._check_caller()
-        self.write({"state": "done"})
+        plans = self.filtered(lambda p: p.state in ("planned", "missed"))
+        if not self.env.su:
+            for plan in plans.filtered(lambda p: not p.checkin_date):
+                company = plan.company_id
+                tomorrow = company._ka_today() + timedelta(days=1)
+                if plan.planned_date >= company._ka_day_start_utc(tomorrow):
+                    raise UserError(
+                        self.env._(
+                            "%(visit)s is planned on a later day: check in at "
+                            "the customer's, or plan it today, to mark it done.",
+                            visit=plan.display_name,
+                        )
+                    )
+        # the status is the system's: written in superuser mode, once the
+        # caller is checked (the author of the change stays the caller)
+        plans.sudo().write({"state": "done"})
         self._create_next_step_activities()
         return True
 
     def action_cancel(self):
         self._check_caller()
-        self.filtered(lambda p: p.state in ("planned", "missed")).write(
+        self.filtered(lambda p: p.state in ("planned", "missed")).sudo().write(
             {"state": "cancelled"}
         )
         return True
@@ -413,7 +527,7 @@ class SalesFollowupVisitPlan(models.Model):
         self._check_caller()
         self.filtered(
             lambda p: p.state in ("cancelled", "missed") and not p.checkin_date
-        ).write({"state": "planned"})
+        ).sudo().write({"state": "planned"})
         return True
 
     def _create_next_step_activities(self):

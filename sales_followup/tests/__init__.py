@@ -17,3 +17,4 @@ from . import test_handover_visits
 from . import test_cn_calendar_timers
 from . import test_kpi_collection_plan
 from . import test_care_contacts
+from . import test_visit_forgery

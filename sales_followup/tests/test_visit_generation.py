@@ -127,14 +127,16 @@ class TestVisitGeneration(SalesFollowupCommon):
             )
 
     def test_hand_made_plan_on_a_contact(self):
-        plan = self.Plan.with_user(self.sales_a).create(
-            {
-                "partner_id": self.contact_a.id,
-                "contact_ids": [(4, self.contact_a.id)],
-                "planned_date": self._at(self._days(1)),
-                "purpose": "产品介绍",
-            }
-        )
+        # a salesperson plans from their business day on: on the test's day
+        with freeze_time(self._at(self.today)):
+            plan = self.Plan.with_user(self.sales_a).create(
+                {
+                    "partner_id": self.contact_a.id,
+                    "contact_ids": [(4, self.contact_a.id)],
+                    "planned_date": self._at(self._days(1)),
+                    "purpose": "产品介绍",
+                }
+            )
         self.assertEqual(plan.partner_id, self.customer_a)
         self.assertEqual(plan.origin, "manual")
         self.assertEqual(plan.user_id, self.sales_a)
