@@ -2,7 +2,7 @@
     "name": "Key Account After-sales",
     "summary": "Authorization keys, feedback tickets with SLA by grade, revisits, "
     "repairs and contract renewal",
-    "version": "18.0.2.4.3",
+    "version": "18.0.2.4.4",
     "category": "Services/Helpdesk",
     "license": "AGPL-3",
     "author": "KAM Team",

@@ -9,6 +9,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.key_account.lib.cn_format import amount_in_words
+from odoo.addons.key_account.lib.input_check import check_input
 
 from ..lib import licence
 from ..lib.access import (
@@ -200,6 +201,7 @@ class AfterSalesAuthorization(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_input(self, vals_list)
         check_system_fields(
             self, vals_list, creating=True, defaults={"state": "active"}
         )
@@ -214,6 +216,7 @@ class AfterSalesAuthorization(models.Model):
         )
 
     def write(self, vals):
+        check_input(self, [vals])
         check_system_fields(self, [vals])
         if vals.get("partner_id"):
             partner = self.env["res.partner"].browse(vals["partner_id"])

@@ -5,6 +5,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
+from odoo.addons.key_account.lib.input_check import check_input
+
 from ..lib.access import (
     STAFF,
     check_system_fields,
@@ -143,6 +145,7 @@ class AfterSalesRevisit(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_input(self, vals_list)
         check_system_fields(
             self,
             vals_list,
@@ -156,6 +159,7 @@ class AfterSalesRevisit(models.Model):
         )
 
     def write(self, vals):
+        check_input(self, [vals])
         check_system_fields(self, [vals])
         if not self.env.su and RATED_RESULT_FIELDS.intersection(vals):
             rated = self._as_rated_by_customer()
@@ -252,7 +256,8 @@ class AfterSalesRevisit(models.Model):
                 "ticket_id": ticket.id,
                 "company_id": (ticket.company_id or self.env.company).id,
                 "partner_id": ticket.commercial_partner_id.id,
-                "grade_id": ticket.as_grade_id.id,
+                # the ticket's grade is internal: read as the system
+                "grade_id": ticket.sudo().as_grade_id.id,
                 "product_id": ticket.as_product_id.id,
                 "team_id": ticket.team_id.id,
                 "user_id": (ticket.user_id or ticket.team_id.user_id).id,

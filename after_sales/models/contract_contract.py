@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.key_account.lib.cn_format import amount_in_words
+from odoo.addons.key_account.lib.input_check import check_input
 
 from ..lib.access import check_system_fields, has_role, without_system_defaults
 
@@ -50,6 +51,7 @@ class ContractContract(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_input(self, vals_list)
         check_system_fields(self, vals_list, creating=True)
         return (
             super(ContractContract, without_system_defaults(self))
@@ -58,8 +60,14 @@ class ContractContract(models.Model):
         )
 
     def write(self, vals):
+        check_input(self, [vals])
         check_system_fields(self, [vals])
-        return super().write(vals)
+        res = super().write(vals)
+        if "user_id" in vals:
+            # credits the responsible when the customer has no account
+            # manager: the plan still to be invoiced follows
+            self.env["key_account.instalment"]._as_move_open_contract_plans(self)
+        return res
 
     def _as_salesperson(self):
         """Who a sales contract credits, in its invoices and in its receivable

@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+from odoo.addons.key_account.lib.input_check import check_input
 
 
 class ContractLine(models.Model):
@@ -8,7 +10,13 @@ class ContractLine(models.Model):
         "after_sales.authorization", "contract_line_id", string="Authorizations"
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_input(self, vals_list)
+        return super().create(vals_list)
+
     def write(self, vals):
+        check_input(self, [vals])
         if not vals.get("date_end"):
             return super().write(vals)
         before = {line.id: line.date_end for line in self}

@@ -4,11 +4,20 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
+from odoo.addons.key_account.lib.input_check import check_input
+
 from ..lib.access import check_system_fields, has_role, without_system_defaults
 
 # Share of the allowed working time after which a ticket is escalated as a
 # near-breach.
 NEAR_BREACH_RATIO = 0.8
+# the moments the SLA planning sets
+SLA_DEADLINES = (
+    "as_response_deadline",
+    "as_response_warn_date",
+    "as_resolution_deadline",
+    "as_resolution_warn_date",
+)
 
 
 class HelpdeskTicket(models.Model):
@@ -32,8 +41,12 @@ class HelpdeskTicket(models.Model):
         string="Customer Grade",
         ondelete="restrict",
         index=True,
+        readonly=True,
         tracking=True,
-        help="Grade of the customer when the ticket was opened; it sets the SLA.",
+        # our internal grade of the customer: not shown to the portal
+        groups="base.group_user",
+        help="Grade of the customer when the ticket was opened (or given to "
+        "that customer); it sets the SLA.",
     )
     as_product_id = fields.Many2one(
         "product.product", string="Product", ondelete="set null", index=True
@@ -222,10 +235,12 @@ class HelpdeskTicket(models.Model):
             self.browse(ids).as_channel = code
 
     def _as_system_fields(self):
-        """The SLA figures: planned at creation, stamped when the ticket is
-        answered and closed, flagged by the escalation; refused in a user's
-        create and write."""
+        """The customer's grade (taken from the customer, never chosen: it
+        sets the SLA) and the SLA figures: planned at creation, stamped when
+        the ticket is answered and closed, flagged by the escalation; refused
+        in a user's create and write."""
         return {
+            "as_grade_id",
             "as_sla_start",
             "as_response_deadline",
             "as_resolution_deadline",
@@ -240,6 +255,7 @@ class HelpdeskTicket(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_input(self, vals_list)
         check_system_fields(self, vals_list, creating=True)
         channel_ids = self._as_channel_ids()
         vals_list = [dict(vals) for vals in vals_list]
@@ -264,7 +280,7 @@ class HelpdeskTicket(models.Model):
             ]
         )
         now = fields.Datetime.now()
-        tickets._as_fill_grade()
+        tickets._as_set_customer_grade()
         tickets._as_plan_sla(now)
         # A ticket opened directly in a working stage (a call answered on the
         # spot) is responded to at creation.
@@ -273,27 +289,37 @@ class HelpdeskTicket(models.Model):
         self.env["after_sales.revisit"]._schedule_for_tickets(tickets)
         return tickets
 
-    def _as_fill_grade(self):
-        """Tickets without a grade take their customer's, one write per grade.
-        Returns the tickets that got one."""
-        filled = self.browse()
-        for grade, group in (
-            self.filtered(lambda t: not t.as_grade_id)
-            .grouped(lambda t: t.commercial_partner_id.ka_grade_id)
-            .items()
-        ):
-            if grade:
+    def _as_set_customer_grade(self, moved_ids=()):
+        """The tickets without a grade, and those of ``moved_ids`` (given to
+        another customer), take their customer's grade, one write per grade
+        (as the system: the grade is a system field). Returns the tickets
+        whose grade changed."""
+        changed = self.browse()
+        tickets = self.sudo().filtered(lambda t: not t.as_grade_id or t.id in moved_ids)
+        for grade, group in tickets.grouped(
+            lambda t: t.commercial_partner_id.ka_grade_id
+        ).items():
+            group = group.filtered(lambda t, g=grade: t.as_grade_id != g)
+            if group:
                 group.as_grade_id = grade
-                filled |= group
-        return filled
+                changed |= group
+        return changed.with_env(self.env)
 
     def write(self, vals):
+        check_input(self, [vals])
         check_system_fields(self, [vals])
+        customers = {}
+        if "partner_id" in vals:
+            customers = {t.id: t.commercial_partner_id for t in self.sudo()}
         res = super().write(vals)
-        if vals.get("partner_id"):
-            # a customer picked after the call (unknown number): its grade, and
-            # the SLA of that grade counted from the ticket's start
-            for ticket in self._as_fill_grade():
+        if "partner_id" in vals:
+            # a customer picked after the call (unknown number), or another
+            # customer: its grade, and the SLA of that grade counted from the
+            # ticket's start
+            moved_ids = {
+                t.id for t in self.sudo() if t.commercial_partner_id != customers[t.id]
+            }
+            for ticket in self._as_set_customer_grade(moved_ids):
                 ticket._as_plan_sla(ticket.as_sla_start or ticket.create_date)
         if vals.get("stage_id"):
             self._as_track_sla_events()
@@ -448,9 +474,12 @@ class HelpdeskTicket(models.Model):
         return values
 
     def _as_plan_sla(self, start):
+        """Plan the SLA of the tickets from ``start``; a target without hours
+        (category and grade) has no deadline."""
         values = self._as_sla_plan_values(self._as_sla_rows(), start)
+        unplanned = dict.fromkeys(SLA_DEADLINES, False)
         for ticket in self:
-            ticket.sudo().write(values[ticket.id])
+            ticket.sudo().write({**unplanned, **values[ticket.id]})
 
     def _as_replan_sla(self):
         """Count the SLA deadlines of the open tickets among ``self`` again

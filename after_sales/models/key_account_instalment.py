@@ -8,7 +8,13 @@ class KeyAccountInstalment(models.Model):
     (key_account) or to a sales contract. The nightly matching counts a
     contract's collections from the paid share of its posted invoices and
     refunds (OCA contract: invoice lines keep their contract line). A
-    contract's instalments are planned as amounts."""
+    contract's instalments are planned as amounts.
+
+    A contract's instalment credits the contract's salesperson of the day
+    it is planned (``contract.contract._as_salesperson``), as the contract's
+    invoices credit the salesperson of the day they are made. A new account
+    manager of the customer (hand-over, pool) takes over only the plan still
+    to be invoiced (``_as_move_open_contract_plans``)."""
 
     _inherit = "key_account.instalment"
 
@@ -55,13 +61,14 @@ class KeyAccountInstalment(models.Model):
     def _ka_document_fields(self):
         return super()._ka_document_fields() + ["contract_id"]
 
+    # Not on the customer's account manager and team, nor on the contract's
+    # responsible: the salesperson and team are those of the day the
+    # instalment is planned; later changes move only the plan still to be
+    # invoiced (_as_move_open_contract_plans), never the past.
     @api.depends(
         "contract_id.company_id",
         "contract_id.currency_id",
         "contract_id.partner_id.commercial_partner_id",
-        "contract_id.user_id",
-        "contract_id.partner_id.commercial_partner_id.team_id",
-        "contract_id.partner_id.commercial_partner_id.user_id",
     )
     def _compute_document_links(self):
         res = super()._compute_document_links()
@@ -138,3 +145,84 @@ class KeyAccountInstalment(models.Model):
             super()._collected_sql(company),
             company.id,
         )
+
+    @api.model
+    def _as_move_open_contract_plans(self, contracts):
+        """Give the open plan of ``contracts`` to their salesperson of today
+        (``contract.contract._as_salesperson``) and the customer's team: the
+        customer changed account manager (hand-over, pool) or the contract
+        its responsible. Returns the instalments moved.
+
+        An instalment moves only when all of it is still to come:
+
+        * it is due after the company's today (one due today or before is in
+          a period that has begun, or is over);
+        * nothing of it is collected (state planned);
+        * the contract's invoices made so far (posted or draft, refunds
+          deducted, with taxes, as the matching counts them) do not reach it,
+          first due first invoiced. Those invoices credit the salesperson
+          they were made for, and their collections are matched against
+          these first instalments: the plan stays with the same salesperson
+          as the collections.
+
+        The rest (the past, and what is already invoiced) keeps the
+        salesperson it was credited to. Set-wise: one query per company, one
+        write per salesperson and team."""
+        contracts = contracts.sudo().filtered(lambda c: c.contract_type == "sale")
+        if not contracts:
+            return self.browse()
+        self.env.flush_all()
+        moved = self.browse()
+        for company, group in contracts.grouped("company_id").items():
+            self.env.cr.execute(
+                SQL(
+                    """
+                WITH invoiced AS (
+                    SELECT cl.contract_id,
+                           SUM(CASE WHEN am.move_type = 'out_refund' THEN -1
+                                    ELSE 1 END * aml.price_total) AS amount
+                      FROM account_move_line aml
+                      JOIN contract_line cl ON cl.id = aml.contract_line_id
+                      JOIN account_move am ON am.id = aml.move_id
+                     WHERE cl.contract_id = ANY(%(contracts)s)
+                       AND am.state != 'cancel'
+                       AND am.move_type IN ('out_invoice', 'out_refund')
+                     GROUP BY cl.contract_id
+                ), plan AS (
+                    SELECT i.id, i.contract_id, i.date, i.state, i.paid_amount,
+                           COALESCE(SUM(i.amount) OVER (
+                               PARTITION BY i.contract_id
+                               ORDER BY i.date, i.sequence, i.id
+                               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),
+                               0) AS before
+                      FROM key_account_instalment i
+                     WHERE i.contract_id = ANY(%(contracts)s)
+                )
+                SELECT p.id
+                  FROM plan p
+                  LEFT JOIN invoiced v ON v.contract_id = p.contract_id
+                 WHERE p.date > %(today)s
+                   AND p.state = 'planned'
+                   AND COALESCE(p.paid_amount, 0) = 0
+                   AND p.before >= COALESCE(v.amount, 0)
+                """,
+                    contracts=group.ids,
+                    today=company._ka_today(),
+                )
+            )
+            moved |= self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
+        changed = self.browse()
+        for (user, team), lines in moved.grouped(
+            lambda i: (
+                i.contract_id._as_salesperson(),
+                i.contract_id.partner_id.commercial_partner_id.team_id,
+            )
+        ).items():
+            lines = lines.filtered(
+                lambda i, u=user, t=team: i.user_id != u or i.team_id != t
+            )
+            if lines:
+                # the system's write: the salesperson is a system field
+                lines.write({"user_id": user.id, "team_id": team.id})
+                changed |= lines
+        return changed.with_env(self.env)

@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from odoo.addons.key_account.lib.input_check import check_input
+
 from ..lib.access import check_system_fields, has_role, without_system_defaults
 
 # Length of a technician appointment, in hours.
@@ -46,6 +48,7 @@ class RepairOrder(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_input(self, vals_list)
         check_system_fields(self, vals_list, creating=True)
         repairs = (
             super(RepairOrder, without_system_defaults(self))
@@ -56,6 +59,7 @@ class RepairOrder(models.Model):
         return repairs
 
     def write(self, vals):
+        check_input(self, [vals])
         check_system_fields(self, [vals])
         res = super().write(vals)
         if {"as_technician_id", "as_appointment_date", "partner_id"} & set(vals):

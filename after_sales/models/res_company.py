@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from odoo.addons.key_account.lib.input_check import check_input
+
 from ..lib import licence
 from ..lib.access import check_system_fields, has_role, without_system_defaults
 
@@ -31,6 +33,7 @@ class ResCompany(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_input(self, vals_list)
         check_system_fields(self, vals_list, creating=True)
         return (
             super(ResCompany, without_system_defaults(self))
@@ -39,6 +42,7 @@ class ResCompany(models.Model):
         )
 
     def write(self, vals):
+        check_input(self, [vals])
         check_system_fields(self, [vals])
         return super().write(vals)
 

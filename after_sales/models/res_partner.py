@@ -8,7 +8,9 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     as_authorization_count = fields.Integer(
-        string="Authorizations", compute="_compute_as_authorization_count"
+        string="Authorizations",
+        compute="_compute_as_authorization_count",
+        groups="base.group_user",
     )
     as_contract_value = fields.Monetary(
         string="Contract Value (per Year)",
@@ -18,27 +20,35 @@ class ResPartner(models.Model):
         help="Yearly recurring value of the customer's running sales contracts "
         "(lines started, not ended, not cancelled): 12 times their monthly "
         "recurring amount, untaxed. Recomputed with the key-account figures.",
+        groups="base.group_user",
     )
     # the service figures (nightly step service_figures, in the customer's
     # row of figures): read, search and group like stored fields, usable in
     # grade rules, never written by users (figure fields are system fields)
     as_ticket_count_12m = fields.Integer(
-        string="Tickets (12 Months)", related="ka_figures_id.as_ticket_count_12m"
+        string="Tickets (12 Months)",
+        related="ka_figures_id.as_ticket_count_12m",
+        groups="base.group_user",
     )
     as_complaint_count_12m = fields.Integer(
         string="Complaints (12 Months)",
         related="ka_figures_id.as_complaint_count_12m",
+        groups="base.group_user",
     )
     as_sla_breach_count_12m = fields.Integer(
         string="SLA Breaches (12 Months)",
         related="ka_figures_id.as_sla_breach_count_12m",
+        groups="base.group_user",
     )
     as_revisit_count_12m = fields.Integer(
         string="Rated Revisits (12 Months)",
         related="ka_figures_id.as_revisit_count_12m",
+        groups="base.group_user",
     )
     as_satisfaction = fields.Float(
-        string="Satisfaction", related="ka_figures_id.as_satisfaction"
+        string="Satisfaction",
+        related="ka_figures_id.as_satisfaction",
+        groups="base.group_user",
     )
 
     @api.depends_context("uid")
@@ -64,6 +74,12 @@ class ResPartner(models.Model):
         # contract value is set with the figures
         return super()._ka_system_fields() | {"as_contract_value"}
 
+    def write(self, vals):
+        res = super().write(vals)
+        if {"user_id", "team_id"}.intersection(vals):
+            self._as_move_open_contract_plans()
+        return res
+
     def action_as_view_authorizations(self):
         check_key_reader(self)
         self.ensure_one()
@@ -73,6 +89,25 @@ class ResPartner(models.Model):
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
         action["context"] = {"default_partner_id": self.commercial_partner_id.id}
         return action
+
+    def _as_move_open_contract_plans(self):
+        """The customers among ``self`` changed account manager or team
+        (hand-over, pool, by hand): the receivable plans of their sales
+        contracts still to be invoiced follow them; the past stays with
+        whom it was credited to (key_account.instalment's
+        ``_as_move_open_contract_plans``)."""
+        customers = self.filtered(lambda p: p.commercial_partner_id == p)
+        if not customers:
+            return
+        Instalment = self.env["key_account.instalment"].sudo()
+        contracts = Instalment.search(
+            [
+                ("partner_id", "in", customers.ids),
+                ("contract_id", "!=", False),
+                ("state", "=", "planned"),
+            ]
+        ).contract_id
+        Instalment._as_move_open_contract_plans(contracts)
 
     @api.model
     def _as_refresh_contract_value(self, company, today):

@@ -23,3 +23,5 @@ from . import test_ticket_sla_holidays
 from . import test_contract_instalment
 from . import test_pool_protection
 from . import test_service_figures
+from . import test_ticket_grade
+from . import test_input_check

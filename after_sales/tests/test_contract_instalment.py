@@ -1,7 +1,10 @@
 from datetime import date
 
+from freezegun import freeze_time
+
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from odoo.addons.key_account.tests.common import KeyAccountCommon
 
@@ -268,3 +271,143 @@ class TestContractInstalment(KeyAccountCommon):
         self.assertGreater(self._run(), 0)
         self.assertEqual(self.env.cr.sql_log_count - before, one)
         self.assertEqual(len(self._warnings(self.customer_a)), 7)
+
+    # ------------------------------------------------------------------
+    # hand-over: the plan still to be invoiced follows, the past stays
+    # ------------------------------------------------------------------
+    def _invoice(self, contract, when, amount):
+        """An invoice of the contract's line made as the OCA contract makes
+        it: for the contract's salesperson of the day."""
+        vals = contract._prepare_invoice(when)
+        vals["invoice_line_ids"] = [
+            (
+                0,
+                0,
+                {
+                    "name": "运维服务费",
+                    "quantity": 1,
+                    "price_unit": amount,
+                    "tax_ids": [(6, 0, [])],
+                    "contract_line_id": contract.contract_line_ids.id,
+                },
+            )
+        ]
+        invoice = self.env["account.move"].create(vals)
+        invoice.action_post()
+        return invoice
+
+    def _pay(self, invoice, amount, when):
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create({"amount": amount, "payment_date": when})._create_payments()
+
+    def _hand_over(self, source, target, customer, when):
+        """The team leader hands ``customer`` over on the day ``when``."""
+        with freeze_time(f"{when} 04:00:00"):  # noon in China
+            self.env["key_account.handover.wizard"].with_user(self.leader).create(
+                {
+                    "from_user_id": source.id,
+                    "to_user_id": target.id,
+                    "partner_ids": [(6, 0, customer.ids)],
+                }
+            ).action_handover()
+        self.assertEqual(customer.user_id, target)
+
+    def _by_user(self, measure, date_from, date_to, customer):
+        """{salesperson: amount} of a key_account measure for ``customer``."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "SELECT m.user_id, SUM(m.amount) FROM %s m"
+                " WHERE m.partner_id = %s GROUP BY m.user_id",
+                getattr(self.env["key_account.measure"], measure)(
+                    self.env.company, date_from, date_to
+                ),
+                customer.id,
+            )
+        )
+        return {
+            self.env["res.users"].browse(uid): amount
+            for uid, amount in self.env.cr.fetchall()
+        }
+
+    def test_handover_keeps_the_invoiced_plan_with_its_salesperson(self):
+        """Invoiced on 5 January for S1, handed over to S2 on 10 January,
+        paid on 20 January against the instalment due that day: January is
+        S1's plan and S1's collection; the plan still to be invoiced is S2's,
+        as the invoices that will pay it."""
+        contract = self._contract(self.customer_a)
+        due_jan, due_feb = self._plan(
+            contract, ("2026-01-20", 3000), ("2026-02-20", 3000)
+        )
+        self.assertEqual((due_jan | due_feb).user_id, self.sales_a)
+        invoice = self._invoice(contract, date(2026, 1, 5), 3000.0)
+        self.assertEqual(invoice.invoice_user_id, self.sales_a)
+        self._hand_over(self.sales_a, self.sales_b, self.customer_a, "2026-01-10")
+        self.assertEqual(due_jan.user_id, self.sales_a)
+        self.assertEqual(due_feb.user_id, self.sales_b)
+        self.assertEqual(due_feb.team_id, self.sales_b.sale_team_id)
+        self._pay(invoice, 3000.0, "2026-01-20")
+        january = (date(2026, 1, 1), date(2026, 1, 31))
+        self.assertEqual(
+            self._by_user("_collections_sql", *january, self.customer_a),
+            {self.sales_a: 3000.0},
+        )
+        self.assertEqual(
+            self._by_user("_planned_collections_sql", *january, self.customer_a),
+            {self.sales_a: 3000.0},
+        )
+        # February's invoice credits S2, as February's plan
+        self.assertEqual(
+            self._by_user(
+                "_planned_collections_sql",
+                date(2026, 2, 1),
+                date(2026, 2, 28),
+                self.customer_a,
+            ),
+            {self.sales_b: 3000.0},
+        )
+        self.assertEqual(
+            contract._prepare_invoice(date(2026, 2, 5))["invoice_user_id"],
+            self.sales_b.id,
+        )
+
+    def test_handover_moves_only_the_plan_still_to_come(self):
+        """On the hand-over day an instalment moves when it is due later,
+        nothing of it is collected and the invoices made so far do not reach
+        it (first due, first invoiced); the others keep their salesperson. A
+        new instalment credits the contract's salesperson of its day."""
+        contract = self._contract(self.customer_a)
+        past, collected, invoiced, future, later = self._plan(
+            contract,
+            ("2026-01-01", 2000),  # due before the hand-over, unpaid
+            ("2026-01-20", 3000),  # partly collected
+            ("2026-02-20", 3000),  # partly invoiced, nothing collected
+            ("2026-03-20", 2000),
+            ("2026-04-20", 2000),
+        )
+        invoice = self._invoice(contract, date(2026, 1, 5), 6000.0)
+        self._pay(invoice, 3000.0, "2026-01-08")
+        self.env["key_account.pipeline"]._step_receivables(
+            self.env.company, date(2026, 1, 9)
+        )
+        self.assertEqual(
+            (past + collected + invoiced).mapped("state"),
+            ["paid", "partial", "planned"],
+        )
+        self._hand_over(self.sales_a, self.sales_b, self.customer_a, "2026-01-10")
+        self.assertEqual((past | collected | invoiced).user_id, self.sales_a)
+        self.assertEqual((future | later).user_id, self.sales_b)
+        # planned after the hand-over: the new account manager's
+        (new,) = self._plan(contract, ("2026-05-20", 1000))
+        self.assertEqual(new.user_id, self.sales_b)
+        # on a customer without account manager the contract's responsible
+        # is credited: a new responsible takes over the plan still to come
+        pool = self._contract(self.customer_pool)
+        pool.user_id = self.sales_b
+        due, coming = self._plan(pool, ("2026-01-20", 1000), ("2026-03-20", 1000))
+        self.assertEqual((due | coming).user_id, self.sales_b)
+        with freeze_time("2026-02-01 04:00:00"):
+            pool.user_id = self.sales_west
+        self.assertEqual(due.user_id, self.sales_b)
+        self.assertEqual(coming.user_id, self.sales_west)

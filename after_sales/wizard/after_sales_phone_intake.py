@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.key_account.lib import phone as ka_phone
+from odoo.addons.key_account.lib.input_check import check_input
 
 from ..lib.access import STAFF, has_role
 
@@ -173,6 +174,15 @@ class AfterSalesPhoneIntake(models.TransientModel):
                 )
                 or False
             )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_input(self, vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_input(self, [vals])
+        return super().write(vals)
 
     def _ticket_values(self):
         self.ensure_one()

@@ -21,29 +21,39 @@ class ResPartner(models.Model):
         string="Lunar Birthday",
         help="The month and day of the birthday are in the Chinese lunar "
         "calendar (农历生日): care reminders follow the lunar date.",
+        groups="base.group_user",
     )
     sf_anniversary_date = fields.Date(
         string="Company Anniversary",
         help="Founding day of the customer or start of the cooperation: the "
         "account manager is reminded every year, some days before.",
+        groups="base.group_user",
     )
     sf_visit_plan_ids = fields.One2many(
-        "sales_followup.visit.plan", "partner_id", string="Visit Plans", readonly=True
+        "sales_followup.visit.plan",
+        "partner_id",
+        string="Visit Plans",
+        readonly=True,
+        groups="base.group_user",
     )
     sf_visit_plan_count = fields.Integer(
-        string="Visits", compute="_compute_sf_visit_plan_count"
+        string="Visits",
+        compute="_compute_sf_visit_plan_count",
+        groups="base.group_user",
     )
     sf_followup_overdue = fields.Boolean(
         string="Follow-up Overdue",
         related="ka_figures_id.sf_followup_overdue",
         help="Set by the nightly policy check: this key account had no done "
         "follow-up or visit within the follow-up period.",
+        groups="base.group_user",
     )
     sf_followup_notice_date = fields.Date(
         string="Follow-up Reminder Sent",
         related="ka_figures_id.sf_followup_notice_date",
         help="When the account manager was last reminded that the follow-up is "
         "overdue; reminded once per period.",
+        groups="base.group_user",
     )
 
     def _compute_sf_visit_plan_count(self):
