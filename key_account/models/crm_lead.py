@@ -10,11 +10,17 @@ class CrmLead(models.Model):
         lead would show them a colleague's customer."""
         if self.env.su:
             return
-        partner_ids = {
-            vals["partner_id"] for vals in vals_list if vals.get("partner_id")
-        }
-        if partner_ids:
-            self.env["res.partner"].browse(partner_ids).check_access("read")
+        Partner = self.env["res.partner"]
+        # the ORM takes a record as well as an id
+        partners = Partner.union(
+            *(
+                value if isinstance(value, models.BaseModel) else Partner.browse(value)
+                for value in (vals.get("partner_id") for vals in vals_list)
+                if value
+            )
+        )
+        if partners:
+            partners.check_access("read")
 
     @api.model_create_multi
     def create(self, vals_list):

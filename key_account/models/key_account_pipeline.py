@@ -115,8 +115,12 @@ class KeyAccountPipeline(models.AbstractModel):
         report = []
         for company in companies:
             day = today or company._ka_today()
+            # the texts a step stores (activity summaries, chatter notes) in
+            # the company's language, whatever the cron user's
             step_env = self.with_company(company).with_context(
-                ka_today=day, ka_company_id=company.id
+                ka_today=day,
+                ka_company_id=company.id,
+                lang=company.partner_id.lang or self.env.lang,
             )
             for _sequence, code in steps:
                 start = time.perf_counter()

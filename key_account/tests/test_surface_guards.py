@@ -76,6 +76,9 @@ class TestPortalAndLeads(KeyAccountCommon):
         Lead = self.env["crm.lead"].with_user(self.sales_a)
         with self.assertRaises(AccessError):
             Lead.create({"name": "越权商机", "partner_id": self.customer_west.id})
+        with self.assertRaises(AccessError):
+            # the ORM takes a record as well
+            Lead.create({"name": "越权商机", "partner_id": self.customer_west})
         lead = Lead.create({"name": "自己的商机", "partner_id": self.customer_a.id})
         with self.assertRaises(AccessError):
             lead.write({"partner_id": self.customer_west.id})

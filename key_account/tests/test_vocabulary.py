@@ -44,6 +44,19 @@ class TestBusinessClock(KeyAccountCommon):
             )
             self.assertEqual(self.env.company.ka_figures_date, date(2026, 7, 1))
 
+    def test_pipeline_writes_in_the_companys_language(self):
+        """Activity summaries are stored text: the pipeline writes them in
+        the company's language, whatever the cron user's."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env.company.partner_id.lang = "zh_CN"
+        self.env["key_account.pipeline"].with_context(lang="en_US")._run(
+            companies=self.env.company, today=date(2099, 6, 30), codes=("cn_calendar",)
+        )
+        year = self.env["key_account.cn.holiday.year"].search([("year", "=", 2099)])
+        self.assertEqual(
+            year.activity_ids.summary, "请录入国务院 2099 年节假日安排通知"
+        )
+
     def test_pipeline_logs_each_step(self):
         report = self.env["key_account.pipeline"]._run(
             companies=self.env.company, today=TODAY
