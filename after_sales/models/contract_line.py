@@ -1,22 +1,15 @@
-from odoo import api, fields, models
-
-from odoo.addons.key_account.lib.input_check import check_input
+from odoo import fields, models
 
 
 class ContractLine(models.Model):
-    _inherit = "contract.line"
+    _name = "contract.line"
+    _inherit = ["contract.line", "key_account.input.mixin"]
 
     as_authorization_ids = fields.One2many(
         "after_sales.authorization", "contract_line_id", string="Authorizations"
     )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        check_input(self, vals_list)
-        return super().create(vals_list)
-
     def write(self, vals):
-        check_input(self, [vals])
         if not vals.get("date_end"):
             return super().write(vals)
         before = {line.id: line.date_end for line in self}

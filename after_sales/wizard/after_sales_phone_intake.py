@@ -4,7 +4,6 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.key_account.lib import phone as ka_phone
-from odoo.addons.key_account.lib.input_check import check_input
 
 from ..lib.access import STAFF, has_role
 
@@ -15,6 +14,7 @@ class AfterSalesPhoneIntake(models.TransientModel):
     and opens a phone ticket with the number and the call time filled in."""
 
     _name = "after_sales.phone.intake"
+    _inherit = ["key_account.input.mixin"]
     _description = "Phone Intake"
     _order = "id desc"
 
@@ -174,15 +174,6 @@ class AfterSalesPhoneIntake(models.TransientModel):
                 )
                 or False
             )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        check_input(self, vals_list)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        check_input(self, [vals])
-        return super().write(vals)
 
     def _ticket_values(self):
         self.ensure_one()
