@@ -3,6 +3,7 @@ from odoo import api, fields, models
 
 class AfterSalesFeedbackStaff(models.Model):
     _name = "after_sales.feedback.staff"
+    _inherit = ["key_account.input.mixin"]
     _description = "Feedback Staff"
     _order = "team_id, sequence, id"
     _rec_name = "user_id"

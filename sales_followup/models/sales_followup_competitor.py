@@ -4,6 +4,7 @@ from odoo.exceptions import ValidationError
 
 class SalesFollowupCompetitor(models.Model):
     _name = "sales_followup.competitor"
+    _inherit = ["key_account.input.mixin"]
     _description = "Key Project Competitor"
     _order = "lead_id, sequence, id"
 

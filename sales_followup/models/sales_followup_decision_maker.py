@@ -5,6 +5,7 @@ from odoo.addons.key_account.models.key_account_account_plan_contact import ATTI
 
 class SalesFollowupDecisionMaker(models.Model):
     _name = "sales_followup.decision.maker"
+    _inherit = ["key_account.input.mixin"]
     _description = "Key Project Decision Maker"
     _order = "lead_id, sequence, id"
 

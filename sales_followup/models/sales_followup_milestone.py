@@ -5,6 +5,7 @@ from odoo.osv import expression
 
 class SalesFollowupMilestone(models.Model):
     _name = "sales_followup.milestone"
+    _inherit = ["key_account.input.mixin"]
     _description = "Key Project Milestone"
     _order = "lead_id, planned_date, sequence, id"
 

@@ -208,3 +208,25 @@ class TestKeyProjects(SalesFollowupCommon):
             milestone.planned_date = self._days(30)
         form.save()
         self.assertIn("验收", self.key_lead.sf_milestone_ids.mapped("name"))
+
+    def test_key_project_lines_refuse_what_cannot_be_stored(self):
+        """Milestones, competitors and decision makers take the shared input
+        check: a clear error, nothing written."""
+        Milestone = self.env["sales_followup.milestone"].with_user(self.sales_a)
+        with self.assertRaisesRegex(ValidationError, "NUL"):
+            Milestone.create(
+                {
+                    "lead_id": self.key_lead.id,
+                    "name": "签约\x00",
+                    "planned_date": "2026-07-01",
+                }
+            )
+        with self.assertRaises(ValidationError):
+            Milestone.create(
+                {
+                    "lead_id": self.key_lead.id,
+                    "name": "签约",
+                    "planned_date": "2026-13-45",
+                }
+            )
+        self.assertFalse(self.key_lead.sf_milestone_ids)
